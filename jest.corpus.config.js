@@ -1,0 +1,14 @@
+/**
+ * The corpus suite: tests that read the 1,523 real AWS managed policies from
+ * ../shared/data. They fail loudly when that file is absent (see test/corpus/load-corpus.ts).
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.corpus.test.ts'],
+  testTimeout: 120000,
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+  },
+};

@@ -1,0 +1,200 @@
+import type { RequestContext } from './context';
+import type { Tri } from './tri';
+
+/**
+ * Wildcard patterns with policy variables, compiled once and matched many times.
+ *
+ * IAM uses three flavours of pattern:
+ * - `glob`: `*` is any run of characters and `?` any one character (Action, StringLike);
+ * - `arn`: the same, but matched segment by segment on `arn:partition:service:region:account:resource`,
+ *   so a wildcard in the first five segments never runs past a colon, except a trailing `*` in a
+ *   pattern that stops before the resource segment (Resource, ArnLike);
+ * - `exact`: no wildcards (StringEquals), only variables.
+ *
+ * Policy variables (`${aws:username}`, `${aws:PrincipalTag/team, 'default'}`) are substituted from the
+ * request context before matching. `${*}`, `${?}` and `${$}` stand for the literal characters. When a
+ * variable's value is unknown, the result can only be `maybe` (when the pattern could match some
+ * value) or `no` (when it could not match any): never a definite yes.
+ */
+export type PatternFlavour = 'glob' | 'arn' | 'exact';
+
+type Token =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'star' }
+  | { readonly kind: 'one' }
+  | { readonly kind: 'variable'; readonly key: string; readonly fallback: string | undefined };
+
+export interface PatternOptions {
+  readonly flavour: PatternFlavour;
+  /** Case-insensitive matching (actions). */
+  readonly ignoreCase?: boolean;
+  /** Whether `${...}` is a policy variable. False for policies whose Version is not 2012-10-17. */
+  readonly variables?: boolean;
+}
+
+const REGEX_SPECIALS = /[.*+?^${}()|[\]\\/]/g;
+
+function escapeRegex(text: string): string {
+  return text.replace(REGEX_SPECIALS, '\\$&');
+}
+
+const VARIABLE_BODY = /^\s*([^,\s}]+)\s*(?:,\s*'([^']*)'\s*)?$/;
+
+function tokenize(source: string, wildcards: boolean, variables: boolean): Token[] {
+  const tokens: Token[] = [];
+  let text = '';
+  const flush = (): void => {
+    if (text) tokens.push({ kind: 'text', text });
+    text = '';
+  };
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] as string;
+    if (variables && ch === '$' && source[i + 1] === '{') {
+      const end = source.indexOf('}', i + 2);
+      if (end > 0) {
+        const body = source.slice(i + 2, end);
+        if (body === '*' || body === '?' || body === '$') {
+          text += body;
+          i = end;
+          continue;
+        }
+        const parsed = VARIABLE_BODY.exec(body);
+        if (parsed) {
+          flush();
+          tokens.push({ kind: 'variable', key: parsed[1] as string, fallback: parsed[2] });
+          i = end;
+          continue;
+        }
+      }
+    }
+    if (wildcards && ch === '*') {
+      flush();
+      tokens.push({ kind: 'star' });
+    } else if (wildcards && ch === '?') {
+      flush();
+      tokens.push({ kind: 'one' });
+    } else {
+      text += ch;
+    }
+  }
+  flush();
+  return tokens;
+}
+
+/** What a variable resolved to: a literal, "could be anything", or "this pattern cannot match". */
+type Resolution = { readonly text: string } | 'unknown' | 'unmatchable';
+
+function resolveVariable(token: { key: string; fallback: string | undefined }, context: RequestContext): Resolution {
+  const state = context.lookup(token.key);
+  if (state.state === 'present') {
+    // A multi-valued key cannot be substituted into a single string: treat it as undetermined.
+    if (state.values.length === 1) return { text: state.values[0] as string };
+    return 'unknown';
+  }
+  if (state.state === 'absent') return token.fallback !== undefined ? { text: token.fallback } : 'unmatchable';
+  return 'unknown';
+}
+
+const REGEX_CACHE_LIMIT = 512;
+
+export class CompiledPattern {
+  /** The pattern as written in the policy. */
+  readonly source: string;
+  readonly hasVariables: boolean;
+  /** True when the pattern matches every value (a lone `*`). */
+  readonly matchesEverything: boolean;
+  private readonly tokens: readonly Token[];
+  private readonly flavour: PatternFlavour;
+  private readonly flags: string;
+  private staticRegex: RegExp | undefined;
+  private readonly resolvedCache = new Map<string, RegExp>();
+
+  constructor(source: string, options: PatternOptions) {
+    this.source = source;
+    this.flavour = options.flavour;
+    this.flags = options.ignoreCase ? 'i' : '';
+    this.tokens = tokenize(source, options.flavour !== 'exact', options.variables ?? true);
+    this.hasVariables = this.tokens.some((t) => t.kind === 'variable');
+    this.matchesEverything = this.tokens.length === 1 && this.tokens[0]?.kind === 'star';
+  }
+
+  /** Matches a value, substituting policy variables from the context. */
+  match(value: string, context: RequestContext): Tri {
+    if (this.matchesEverything) return 'yes';
+    if (!this.hasVariables) {
+      // Compiled on first use: most patterns of a large account are never asked about.
+      this.staticRegex ??= new RegExp(this.regexSource(() => 'unknown'), this.flags);
+      return this.staticRegex.test(value) ? 'yes' : 'no';
+    }
+    let unknown = false;
+    let unmatchable = false;
+    const source = this.regexSource((token) => {
+      const resolution = resolveVariable(token, context);
+      if (resolution === 'unknown') unknown = true;
+      if (resolution === 'unmatchable') unmatchable = true;
+      return resolution;
+    });
+    if (unmatchable) return 'no';
+    const matched = this.cachedRegex(source).test(value);
+    if (!matched) return 'no';
+    return unknown ? 'maybe' : 'yes';
+  }
+
+  /** The unanchored regular expression source, for combining several patterns into one. */
+  regexBody(): string {
+    return this.regexSource(() => 'unknown').slice(1, -1);
+  }
+
+  private cachedRegex(source: string): RegExp {
+    let regex = this.resolvedCache.get(source);
+    if (!regex) {
+      if (this.resolvedCache.size >= REGEX_CACHE_LIMIT) this.resolvedCache.clear();
+      regex = new RegExp(source, this.flags);
+      this.resolvedCache.set(source, regex);
+    }
+    return regex;
+  }
+
+  /**
+   * The anchored regular expression for this pattern. In `arn` flavour, wildcards in the first five
+   * segments stay inside their segment; in the resource segment, and for a trailing `*` of a pattern
+   * that has fewer than six segments, they may run past colons.
+   */
+  private regexSource(resolve: (token: { key: string; fallback: string | undefined }) => Resolution): string {
+    const arn = this.flavour === 'arn';
+    let segment = 0;
+    const literalColons = arn
+      ? this.tokens.reduce((n, t) => n + (t.kind === 'text' ? t.text.split(':').length - 1 : 0), 0)
+      : 0;
+    const shortPattern = arn && literalColons < 5;
+    let out = '^';
+    this.tokens.forEach((token, index) => {
+      const inResource = !arn || segment >= 5;
+      const trailing = shortPattern && index === this.tokens.length - 1;
+      const any = inResource || trailing ? '.*' : '[^:]*';
+      switch (token.kind) {
+        case 'text':
+          out += escapeRegex(token.text);
+          if (arn) segment += token.text.split(':').length - 1;
+          break;
+        case 'star':
+          out += any;
+          break;
+        case 'one':
+          out += inResource ? '.' : '[^:]';
+          break;
+        case 'variable': {
+          const resolution = resolve(token);
+          if (resolution === 'unknown' || resolution === 'unmatchable') out += any;
+          else out += escapeRegex(resolution.text);
+          break;
+        }
+      }
+    });
+    return out + '$';
+  }
+}
+
+export function compilePattern(source: string, options: PatternOptions): CompiledPattern {
+  return new CompiledPattern(source, options);
+}

@@ -1,0 +1,202 @@
+import { compileExemptions, type CompliancePolicy } from '../config/compliance-policy';
+import type { CompiledPolicy } from '../iam';
+import type { Access, AuditReport, DocumentAccessReport, InstanceReport, PrincipalReport, Reason } from '../report/types';
+import type { AccountSnapshot, Gap } from '../snapshot/types';
+import { classifyInstances, type InstanceClass } from './instance-classes';
+import { buildInstances, instanceArn, resourceTagContext, type ManagedInstance } from './instances';
+import { buildPrincipals } from './principals';
+import { targetReasons } from './reasons';
+import { RULES } from './registry';
+import { describeSessionLogging } from './session-logging';
+import { analyzeSessionAccess, mostAccess, START_SESSION, type PrincipalAccess, type TargetDecision } from './session-access';
+import { portDocuments, SSH_DOCUMENT } from './session-documents';
+import { findGuardrails } from './ssh-guardrail';
+
+/** Phase timings, for the benchmark. */
+export interface AuditTimings {
+  evaluateMs: number;
+}
+
+/**
+ * The whole audit, pure: a snapshot and a compliance policy in, an AuditReport out.
+ *
+ * @example
+ * const report = audit(await loadSnapshotDirectory('examples/account'), DEFAULT_COMPLIANCE_POLICY);
+ */
+export function audit(snapshot: AccountSnapshot, policy: CompliancePolicy, now: Date = new Date()): AuditReport {
+  const exemptions = compileExemptions(policy);
+  const inventory = buildPrincipals(snapshot.iam, snapshot.account.id);
+  const { instances, gaps: instanceGaps } = buildInstances(snapshot);
+  const { documents, gaps: documentGaps } = portDocuments(snapshot);
+
+  // With no instances, ask about a representative instance in the account and region.
+  const representative = instances.length === 0 ? [representativeInstance(snapshot.account)] : [];
+  const targets = instances.length ? instances : representative;
+  const isExempt = (i: ManagedInstance): boolean => !representative.includes(i) && exemptions.instance(i.instanceId, i.tags);
+  const distinctPolicies = [
+    ...new Set(inventory.attachedPolicies.flatMap((a) => (a.compiled.ok ? [a.compiled.policy] : []))),
+  ] as CompiledPolicy[];
+  const classes = classifyInstances(targets, distinctPolicies, START_SESSION, (i) => `${i.sshCapable ? 1 : 0}${isExempt(i) ? 1 : 0}`);
+  const classExempt = classes.map((c) => isExempt(c.representative));
+  const classCapable = classes.map((c) => c.representative.sshCapable && !representative.includes(c.representative));
+  const capableCount = instances.filter((i) => i.sshCapable).length;
+
+  const analysis = analyzeSessionAccess(inventory.principals, documents, classes);
+  const violation = (a: Access): boolean => a === 'allowed' || a === 'unknown' || (a === 'conditional' && policy.conditionalIsViolation);
+
+  const reachable = (perClass: readonly TargetDecision[]): '*' | string[] => {
+    const ids: string[] = [];
+    let count = 0;
+    perClass.forEach((t, id) => {
+      if (t.access !== 'allowed' || !classCapable[id]) return;
+      const c = classes[id] as InstanceClass;
+      for (const m of c.members) if (m.sshCapable) ids.push(m.instanceId);
+      count += c.members.length;
+    });
+    return capableCount > 0 && count === capableCount ? '*' : ids.sort();
+  };
+
+  const exposure = new Array<number>(classes.length).fill(0);
+  const principals = analysis.map((pa): PrincipalReport => {
+    const p = pa.principal;
+    const exempt = exemptions.principal(p.arn);
+    const ssh = pa.documents.find((d) => d.document.ssh);
+    const others = pa.documents.filter((d) => !d.document.ssh);
+    const sshAccess = ssh ? mostAccess(ssh.perClass.map((t) => t.access)) : 'denied';
+    const portForwarding = mostAccess(others.flatMap((d) => d.perClass.map((t) => t.access)));
+    const sessionDocuments: DocumentAccessReport[] = pa.documents
+      .map((d) => ({ document: d.document.name, access: mostAccess(d.perClass.map((t) => t.access)), reachableInstances: reachable(d.perClass) }))
+      .filter((d) => d.access !== 'denied');
+
+    // Compliance counts only instances that are not exempt.
+    let violating = false;
+    classes.forEach((_c, id) => {
+      if (classExempt[id]) return;
+      const exposed = pa.documents.some((d) => violation((d.perClass[id] as TargetDecision).access));
+      if (exposed && !exempt) {
+        violating = true;
+        exposure[id] = (exposure[id] ?? 0) + 1;
+      }
+    });
+    return {
+      arn: p.arn,
+      type: p.type,
+      name: p.name,
+      id: p.id,
+      sshOverSessionManager: sshAccess,
+      sshReachableInstances: ssh ? reachable(ssh.perClass) : [],
+      portForwarding,
+      sessionDocuments,
+      exempt,
+      compliance: violating ? 'NON_COMPLIANT' : 'COMPLIANT',
+      reasons: principalReasons(pa, classes),
+    };
+  });
+
+  const instanceReports = classes
+    .flatMap((c) => c.members.filter((m) => !representative.includes(m)).map((m) => ({ m, id: c.id })))
+    .map(({ m, id }): InstanceReport => {
+      const exempt = classExempt[id] as boolean;
+      const exposedTo = exempt ? 0 : (exposure[id] as number);
+      return {
+        instanceId: m.instanceId,
+        arn: m.arn,
+        agentVersion: m.info.AgentVersion ?? null,
+        sshCapable: m.sshCapable,
+        sshCapability: m.capability,
+        pingStatus: m.info.PingStatus ?? null,
+        platformType: m.info.PlatformType ?? null,
+        platformName: m.info.PlatformName ?? null,
+        resourceType: m.info.ResourceType ?? null,
+        exempt,
+        exposedTo,
+        compliance: m.sshCapable && !exempt && exposedTo > 0 ? 'NON_COMPLIANT' : 'COMPLIANT',
+      };
+    });
+  const order = new Map(snapshot.instances.map((i, n) => [i.InstanceId, n]));
+  instanceReports.sort((a, b) => (order.get(a.instanceId) ?? 0) - (order.get(b.instanceId) ?? 0));
+
+  const sshDocumentArn = documents.find((d) => d.ssh)?.arn as string;
+  const explicitlyDenied = analysis.filter((pa) => {
+    const ssh = pa.documents.find((d) => d.document.ssh);
+    const decision = ssh?.perClass[0]?.document;
+    return decision?.decision === 'denied' && decision.denial === 'explicit';
+  }).length;
+  const guardrail = findGuardrails(inventory.attachedPolicies, sshDocumentArn, explicitlyDenied);
+  const sessionLogging = describeSessionLogging(snapshot.sessionPreferences);
+
+  const facts = { account: snapshot.account, policy, principals, instances: instanceReports, sessionLogging, guardrail };
+  const findings = RULES.flatMap((rule) => rule.check(facts));
+
+  const gaps: Gap[] = [...snapshot.gaps, ...inventory.gaps, ...instanceGaps, ...documentGaps];
+  return {
+    schemaVersion: 1,
+    generatedAt: now.toISOString(),
+    account: { id: snapshot.account.id, region: snapshot.account.region },
+    complete: gaps.length === 0,
+    gaps,
+    summary: {
+      principals: principals.length,
+      instances: instanceReports.length,
+      sshCapableInstances: capableCount,
+      instanceClasses: classes.length,
+      nonCompliantPrincipals: principals.filter((p) => p.compliance === 'NON_COMPLIANT').length,
+      nonCompliantInstances: instanceReports.filter((i) => i.compliance === 'NON_COMPLIANT').length,
+      principalsWithUnauditedAccess: principals.filter((p) => p.sshOverSessionManager !== 'denied' || p.portForwarding !== 'denied').length,
+      exposedInstances: instanceReports.filter((i) => i.exposedTo > 0 && i.sshCapable).length,
+      findings: findings.length,
+    },
+    sessionLogging,
+    guardrail,
+    principals,
+    instances: instanceReports,
+    findings,
+  };
+}
+
+function representativeInstance(account: AccountSnapshot['account']): ManagedInstance {
+  const info = { InstanceId: 'i-00000000000000000' };
+  return {
+    info,
+    instanceId: info.InstanceId,
+    arn: instanceArn(info, account),
+    hybrid: false,
+    tags: undefined,
+    context: resourceTagContext(undefined),
+    sshCapable: true,
+    capability: 'a representative instance: the inventory is empty',
+  };
+}
+
+/**
+ * The statements to change: for each Port document the principal is not denied, the decisions on its
+ * best-reached instance class; when it is denied everything, why it is denied SSH.
+ */
+function principalReasons(pa: PrincipalAccess, classes: readonly InstanceClass[]): Reason[] {
+  const reasons: Reason[] = [];
+  const seen = new Set<string>();
+  const add = (list: Reason[]): void => {
+    for (const r of list) {
+      const key = JSON.stringify(r);
+      if (!seen.has(key)) {
+        seen.add(key);
+        reasons.push(r);
+      }
+    }
+  };
+  const best = (perClass: readonly TargetDecision[]): number => {
+    const top = mostAccess(perClass.map((t) => t.access));
+    return perClass.findIndex((t) => t.access === top);
+  };
+  const granted = pa.documents.filter((d) => d.perClass.some((t) => t.access !== 'denied'));
+  const shown = granted.length ? granted : pa.documents.filter((d) => d.document.ssh);
+  for (const d of shown) {
+    const id = best(d.perClass);
+    const target = d.perClass[id];
+    if (!target) continue;
+    add(targetReasons(target, d.document.arn, classes[id]?.representative.arn));
+  }
+  return reasons;
+}
+
+export { SSH_DOCUMENT };

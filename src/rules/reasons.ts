@@ -1,0 +1,81 @@
+import type { Decision, StatementRef } from '../iam';
+import type { Reason } from '../report/types';
+import type { TargetDecision } from './session-access';
+
+function statementName(ref: StatementRef): string {
+  return ref.sid !== undefined ? `statement "${ref.sid}"` : `statement #${ref.index}`;
+}
+
+function where(ref: StatementRef): string {
+  const layer = ref.layer === 'boundary' ? 'permissions boundary ' : ref.layer === 'scp' ? 'SCP ' : '';
+  return `${layer}${ref.policy.attachment} policy ${ref.policy.policyName} on ${ref.policy.attachedTo}`;
+}
+
+function fromStatement(resource: Reason['resource'], resourceArn: string, decision: Decision, ref: StatementRef): Reason {
+  const keys = [...new Set((ref.undeterminedConditions ?? []).map((c) => c.key))];
+  const verb = ref.effect === 'Allow' ? 'allows' : 'denies';
+  const when = ref.conditional
+    ? keys.length
+      ? ` only when ${keys.join(', ')} allow${keys.length === 1 ? 's' : ''} it`
+      : ` only for some values of ${(ref.undeterminedPatterns ?? []).join(', ')}`
+    : '';
+  return {
+    resource,
+    resourceArn,
+    decision: decision.decision,
+    ...(decision.decision === 'denied' ? { denial: decision.denial } : {}),
+    policyName: ref.policy.policyName,
+    ...(ref.policy.policyArn ? { policyArn: ref.policy.policyArn } : {}),
+    attachment: ref.policy.attachment,
+    attachedTo: ref.policy.attachedTo,
+    layer: ref.layer,
+    ...(ref.sid !== undefined ? { sid: ref.sid } : {}),
+    statementIndex: ref.index,
+    effect: ref.effect,
+    ...(ref.condition ? { condition: ref.condition } : {}),
+    ...(keys.length ? { undeterminedKeys: keys } : {}),
+    message: `${statementName(ref)} of ${where(ref)} ${verb} ssm:StartSession on ${resourceArn}${when}`,
+  };
+}
+
+/** The reasons behind one decision on one resource. */
+export function decisionReasons(resource: Reason['resource'], resourceArn: string, decision: Decision): Reason[] {
+  if (decision.decision === 'unknown') {
+    return decision.invalidPolicies.map(({ origin, error }) => ({
+      resource,
+      resourceArn,
+      decision: 'unknown',
+      policyName: origin.policyName,
+      ...(origin.policyArn ? { policyArn: origin.policyArn } : {}),
+      attachment: origin.attachment,
+      attachedTo: origin.attachedTo,
+      message: `cannot decide: ${error.message}`,
+    }));
+  }
+  if (decision.decision === 'denied' && decision.denial === 'implicit') {
+    const layers = decision.missingAllowIn.map((l) => (l === 'identity' ? 'identity policies' : l === 'boundary' ? 'permissions boundary' : 'SCPs'));
+    return [
+      {
+        resource,
+        resourceArn,
+        decision: 'denied',
+        denial: 'implicit',
+        message: `no statement in the ${layers.join(' or ')} allows ssm:StartSession on ${resourceArn}`,
+      },
+    ];
+  }
+  return decision.statements.map((ref) => fromStatement(resource, resourceArn, decision, ref));
+}
+
+/** The reasons for the combined decision on a document and an instance, deduplicated. */
+export function targetReasons(target: TargetDecision, documentArn: string, instanceArn: string | undefined): Reason[] {
+  const reasons = [...decisionReasons('document', documentArn, target.document)];
+  if (target.instance && instanceArn) reasons.push(...decisionReasons('instance', instanceArn, target.instance));
+  const seen = new Set<string>();
+  return reasons.filter((r) => {
+    const key = JSON.stringify(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

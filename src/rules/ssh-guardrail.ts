@@ -1,0 +1,69 @@
+import type { AttachedPolicy } from '../iam';
+import { requestContext } from '../iam';
+import type { GuardrailReport } from '../report/types';
+import type { Rule } from './rule';
+import { START_SESSION } from './session-access';
+
+/** The seed's Deny statement (AWS Session Manager guide, "Enable SSH connections"), offered as the fix. */
+export const SSH_GUARDRAIL_SNIPPET = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'VisualEditor1',
+      Effect: 'Deny',
+      Action: 'ssm:StartSession',
+      Resource: 'arn:aws:ssm:*:*:document/AWS-StartSSHSession',
+    },
+  ],
+} as const;
+
+const NOTHING_KNOWN = requestContext();
+
+/** Every attached Deny statement that covers ssm:StartSession on the SSH document. */
+export function findGuardrails(policies: readonly AttachedPolicy[], sshDocumentArn: string, principalsCovered: number): GuardrailReport {
+  const statements: GuardrailReport['statements'][number][] = [];
+  const seen = new Set<string>();
+  for (const { origin, compiled } of policies) {
+    if (!compiled.ok) continue;
+    for (const statement of compiled.policy.statementsFor(START_SESSION)) {
+      if (statement.effect !== 'Deny') continue;
+      const list = statement.resources;
+      const any = list.patterns.some((p) => p.match(sshDocumentArn, NOTHING_KNOWN) !== 'no');
+      if (any === list.negated) continue;
+      const key = `${origin.policyArn ?? origin.policyName}\u0000${origin.attachedTo}\u0000${statement.index}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      statements.push({
+        policyName: origin.policyName,
+        ...(origin.policyArn ? { policyArn: origin.policyArn } : {}),
+        attachedTo: origin.attachedTo,
+        ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
+        statementIndex: statement.index,
+        conditional: statement.conditions.length > 0 || list.patterns.some((p) => p.hasVariables),
+      });
+    }
+  }
+  const exists = statements.some((s) => !s.conditional);
+  return { exists, statements, principalsCovered, ...(exists ? {} : { remediation: SSH_GUARDRAIL_SNIPPET }) };
+}
+
+export const sshGuardrailRule: Rule = {
+  id: 'no-ssh-guardrail',
+  title: 'No explicit Deny guards SSH over Session Manager',
+  severity: 'medium',
+  risk: 'Without an explicit Deny of the SSH document, any broad grant (AdministratorAccess, PowerUserAccess, AmazonSSMFullAccess) enables unaudited SSH.',
+  remediation: `Attach this statement to the users, groups or roles that must not use SSH (or as an SCP): ${JSON.stringify(SSH_GUARDRAIL_SNIPPET)}`,
+  check(facts) {
+    if (facts.guardrail.exists) return [];
+    return [
+      {
+        rule: this.id,
+        severity: this.severity,
+        resourceType: 'AWS::::Account',
+        resourceId: facts.account.id,
+        message: 'No attached policy explicitly denies ssm:StartSession on the AWS-StartSSHSession document.',
+        remediation: this.remediation,
+      },
+    ];
+  },
+};

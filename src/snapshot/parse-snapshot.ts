@@ -1,0 +1,197 @@
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { SnapshotInputError } from './errors';
+import {
+  accountFile,
+  activationTierFile,
+  errorRecord,
+  iamFile,
+  instancesFile,
+  sessionDocumentsFile,
+  sessionPreferencesContent,
+  sessionPreferencesFile,
+  tagsFile,
+} from './schemas';
+import type { AccountSnapshot, AuthorizationDetails, Gap, InstanceInformation, SessionPreferences } from './types';
+
+/** The files of a snapshot directory (DESIGN.md, "Input: a snapshot directory"). */
+export const SNAPSHOT_FILES = {
+  iam: 'iam.json',
+  instances: 'instances.json',
+  account: 'account.json',
+  activationTier: 'activation-tier.json',
+  sessionPreferences: 'session-preferences.json',
+  sessionDocuments: 'session-documents.json',
+  tags: 'tags.json',
+} as const;
+
+export type SnapshotFileKey = keyof typeof SNAPSHOT_FILES;
+export const REQUIRED_FILES: readonly SnapshotFileKey[] = ['iam', 'instances', 'account'];
+
+/** How each file is made with the AWS CLI, for error messages. */
+export const HOW_TO_WRITE: Record<SnapshotFileKey, string> = {
+  iam: 'aws iam get-account-authorization-details',
+  instances: 'aws ssm describe-instance-information',
+  account: 'aws sts get-caller-identity (plus "Region")',
+  activationTier: 'aws ssm get-service-setting --setting-id /ssm/managed-instance/activation-tier',
+  sessionPreferences: 'aws ssm get-document --name SSM-SessionManagerRunShell',
+  sessionDocuments: 'aws ssm list-documents --filters Key=DocumentType,Values=Session (plus "SessionType")',
+  tags: 'aws ec2 describe-tags',
+};
+
+/** File contents by key; undefined when the file does not exist. */
+export type SnapshotTexts = Partial<Record<SnapshotFileKey, string>>;
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new SnapshotInputError(file, `not valid JSON (${(cause as Error).message})`, { cause });
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(top level)';
+}
+
+function validate<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0] as z.core.$ZodIssue;
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? `${issue.message.replace(/, received undefined$/, '')} (missing)` : issue.message;
+    throw new SnapshotInputError(file, `${formatPath(issue.path)}: ${message}`, { cause: result.error });
+  }
+  return result.data;
+}
+
+/** An optional file that holds an error record instead of data: the read failed. */
+function failedRead(value: unknown): { code: string; message: string } | undefined {
+  const r = errorRecord.safeParse(value);
+  if (!r.success || Object.keys(value as object).length !== 1) return undefined;
+  return { code: r.data.Error.Code, message: r.data.Error.Message ?? r.data.Error.Code };
+}
+
+function asBoolean(value: boolean | string | undefined): boolean | undefined {
+  if (typeof value === 'string') return value.toLowerCase() === 'true';
+  return value;
+}
+
+function partitionOf(arn: string | undefined): string {
+  const partition = arn?.split(':')[1];
+  return partition && /^aws(-[a-z]+)*$/.test(partition) ? partition : 'aws';
+}
+
+/**
+ * Parses and validates the files of a snapshot. Required files that are missing or malformed, and
+ * optional files that are malformed, throw a SnapshotInputError naming the file and field. Optional
+ * files that are missing, or that record a failed read, become gaps.
+ */
+export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
+  for (const key of REQUIRED_FILES) {
+    if (texts[key] === undefined) {
+      throw new SnapshotInputError(SNAPSHOT_FILES[key], `required file is missing (write it with: ${HOW_TO_WRITE[key]})`);
+    }
+  }
+  const gaps: Gap[] = [];
+  const read = (key: SnapshotFileKey): unknown => parseJson(texts[key] as string, SNAPSHOT_FILES[key]);
+
+  const accountValue = read('account');
+  const account = validate(accountFile, accountValue, SNAPSHOT_FILES.account);
+
+  const iamValue = read('iam');
+  const iam = validate(iamFile, iamValue, SNAPSHOT_FILES.iam);
+  if (iam.IsTruncated === true) {
+    gaps.push({ source: 'iam', message: 'iam.json is truncated (IsTruncated: true): principals and policies after the last page are missing' });
+  }
+
+  const instances = validate(instancesFile, read('instances'), SNAPSHOT_FILES.instances);
+  if (instances.NextToken) {
+    gaps.push({ source: 'instances', message: 'instances.json is truncated (NextToken present): instances after the last page are missing' });
+  }
+
+  const optional = (key: SnapshotFileKey, unknownMeans: string): unknown => {
+    const file = SNAPSHOT_FILES[key];
+    if (texts[key] === undefined) {
+      gaps.push({ source: key === 'activationTier' ? 'activation-tier' : file.replace(/\.json$/, ''), message: `${file} is not in the snapshot: ${unknownMeans}` });
+      return undefined;
+    }
+    const value = read(key);
+    const failed = failedRead(value);
+    if (failed && !(key === 'sessionPreferences' && failed.code === 'InvalidDocument')) {
+      gaps.push({ source: file.replace(/\.json$/, ''), message: `${failed.code}: ${failed.message}` });
+      return undefined;
+    }
+    return value;
+  };
+
+  let activationTier: AccountSnapshot['activationTier'];
+  const tierValue = optional('activationTier', 'the instances tier is unknown');
+  if (tierValue !== undefined) activationTier = validate(activationTierFile, tierValue, SNAPSHOT_FILES.activationTier).ServiceSetting.SettingValue;
+
+  let sessionPreferences: AccountSnapshot['sessionPreferences'];
+  const prefsValue = optional('sessionPreferences', 'session logging settings are unknown');
+  if (prefsValue !== undefined) {
+    if (failedRead(prefsValue)?.code === 'InvalidDocument') {
+      // The preferences document does not exist: Session Manager runs with defaults, and logs nothing.
+      sessionPreferences = { state: 'absent' };
+    } else {
+      const doc = validate(sessionPreferencesFile, prefsValue, SNAPSHOT_FILES.sessionPreferences);
+      let content: unknown = doc.Content;
+      if (typeof content === 'string') {
+        try {
+          content = doc.DocumentFormat === 'YAML' ? parseYaml(content) : JSON.parse(content);
+        } catch (cause) {
+          throw new SnapshotInputError(SNAPSHOT_FILES.sessionPreferences, `Content is not valid ${doc.DocumentFormat ?? 'JSON'}`, { cause });
+        }
+      }
+      const inputs = validate(sessionPreferencesContent, content, `${SNAPSHOT_FILES.sessionPreferences} Content`).inputs ?? {};
+      const prefs: SessionPreferences = {
+        ...(inputs.s3BucketName !== undefined ? { s3BucketName: inputs.s3BucketName } : {}),
+        ...(inputs.s3KeyPrefix !== undefined ? { s3KeyPrefix: inputs.s3KeyPrefix } : {}),
+        ...(inputs.s3EncryptionEnabled !== undefined ? { s3EncryptionEnabled: asBoolean(inputs.s3EncryptionEnabled) } : {}),
+        ...(inputs.cloudWatchLogGroupName !== undefined ? { cloudWatchLogGroupName: inputs.cloudWatchLogGroupName } : {}),
+        ...(inputs.cloudWatchEncryptionEnabled !== undefined
+          ? { cloudWatchEncryptionEnabled: asBoolean(inputs.cloudWatchEncryptionEnabled) }
+          : {}),
+        ...(inputs.cloudWatchStreamingEnabled !== undefined
+          ? { cloudWatchStreamingEnabled: asBoolean(inputs.cloudWatchStreamingEnabled) }
+          : {}),
+        ...(inputs.kmsKeyId !== undefined ? { kmsKeyId: inputs.kmsKeyId } : {}),
+      };
+      sessionPreferences = { state: 'configured', inputs: prefs };
+    }
+  }
+
+  let sessionDocuments: AccountSnapshot['sessionDocuments'];
+  const docsValue = optional('sessionDocuments', 'customer-owned port-forwarding documents are unknown');
+  if (docsValue !== undefined) {
+    sessionDocuments = validate(sessionDocumentsFile, docsValue, SNAPSHOT_FILES.sessionDocuments).DocumentIdentifiers.map((d) => ({
+      Name: d.Name,
+      ...(d.Owner !== undefined ? { Owner: d.Owner } : {}),
+      ...(d.SessionType !== undefined ? { SessionType: d.SessionType } : {}),
+    }));
+  }
+
+  let tags: AccountSnapshot['tags'];
+  const tagsValue = optional('tags', 'instance tags are unknown, so tag conditions stay conditional and tag exemptions cannot apply');
+  if (tagsValue !== undefined) {
+    const byInstance: Record<string, Record<string, string>> = {};
+    for (const t of validate(tagsFile, tagsValue, SNAPSHOT_FILES.tags).Tags) {
+      (byInstance[t.ResourceId] ??= {})[t.Key] = t.Value;
+    }
+    tags = byInstance;
+  }
+
+  return {
+    account: { id: account.Account, region: account.Region, partition: partitionOf(account.Arn) },
+    iam: iam as AuthorizationDetails,
+    instances: instances.InstanceInformationList as InstanceInformation[],
+    activationTier,
+    sessionPreferences,
+    sessionDocuments,
+    tags,
+    gaps,
+  };
+}
