@@ -1,0 +1,187 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * End to end: the real `ssm-ssh-audit` binary (bin/ -> dist/, built by `npm test`'s pretest step),
+ * as a user runs it.
+ */
+const ROOT = resolve(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'ssm-ssh-audit.js');
+const EXAMPLE = join(ROOT, 'examples', 'account');
+const EXAMPLE_POLICY = join(ROOT, 'examples', 'policy.yaml');
+
+function run(args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface Expected {
+  complete: boolean;
+  principals: Record<string, Record<string, unknown>>;
+  instances: Record<string, Record<string, unknown>>;
+  guardrailExists: boolean;
+  findingRules: Record<string, number>;
+}
+
+let work: string;
+beforeAll(() => {
+  expect(existsSync(join(ROOT, 'dist', 'cli.js'))).toBe(true);
+  work = mkdtempSync(join(tmpdir(), 'ssm-ssh-audit-e2e-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A copy of the example account with one file changed. */
+function variant(name: string, change: (dir: string) => void): string {
+  const dir = join(work, name);
+  cpSync(EXAMPLE, dir, { recursive: true });
+  change(dir);
+  return dir;
+}
+
+describe('ssm-ssh-audit on the bundled example account', () => {
+  it('prints the text report: headline counts, principals to fix, exposed instances, the unaudited-sessions statement', () => {
+    const { code, stdout, stderr } = run(['--input', EXAMPLE, '--policy', EXAMPLE_POLICY]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const order = ['8 of 16 principals and 4 of 7 instances NON_COMPLIANT', 'Non-compliant principals (8)', 'Exposed instances (4)', 'Unaudited sessions', 'Remediation'];
+    const positions = order.map((text) => stdout.indexOf(text));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(stdout).toContain('does not record SSH or port-forwarding sessions');
+    expect(stdout).toContain('statement "SSHOnlyWithMFA" of inline policy SSHWithMFA');
+    expect(stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('writes the JSON contract (schemaVersion 1) with the conclusions of examples/README.md', () => {
+    const { code, stdout } = run(['--input', EXAMPLE, '--policy', EXAMPLE_POLICY, '--format', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const expected = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'examples', 'expected.json'), 'utf8')) as Expected;
+    expect(report.schemaVersion).toBe(1);
+    expect(report.account).toEqual({ id: '111122223333', region: 'eu-west-1' });
+    expect(report.complete).toBe(expected.complete);
+    expect(report.gaps).toEqual([]);
+    const principals = Object.fromEntries(
+      report.principals.map((p: Record<string, unknown>) => [p.arn, Object.fromEntries(Object.keys(expected.principals[p.arn as string] ?? { missing: 1 }).map((k) => [k, p[k]]))]),
+    );
+    expect(principals).toEqual(expected.principals);
+    const instances = Object.fromEntries(
+      report.instances.map((i: Record<string, unknown>) => [i.instanceId, Object.fromEntries(Object.keys(expected.instances[i.instanceId as string] ?? { missing: 1 }).map((k) => [k, i[k]]))]),
+    );
+    expect(instances).toEqual(expected.instances);
+    expect(report.guardrail.exists).toBe(expected.guardrailExists);
+    const rules: Record<string, number> = {};
+    for (const f of report.findings) rules[f.rule] = (rules[f.rule] ?? 0) + 1;
+    expect(rules).toEqual(expected.findingRules);
+    for (const p of report.principals) {
+      expect(['user', 'role']).toContain(p.type);
+      expect(p.reasons.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('names the deciding statements as reasons: policy, attachment, Sid or index, effect, condition', () => {
+    const report = JSON.parse(run(['--input', EXAMPLE, '--format', 'json']).stdout);
+    const erin = report.principals.find((p: { name: string }) => p.name === 'erin.walsh');
+    expect(erin.reasons).toContainEqual(
+      expect.objectContaining({
+        policyName: 'SSHWithMFA',
+        attachment: 'inline',
+        attachedTo: 'arn:aws:iam::111122223333:user/erin.walsh',
+        sid: 'SSHOnlyWithMFA',
+        effect: 'Allow',
+        decision: 'conditional',
+        undeterminedKeys: ['aws:MultiFactorAuthPresent'],
+      }),
+    );
+    const jordan = report.principals.find((p: { name: string }) => p.name === 'jordan.lee');
+    expect(jordan.reasons).toContainEqual(expect.objectContaining({ sid: 'VisualEditor1', effect: 'Deny', denial: 'explicit' }));
+  });
+
+  it('writes markdown for a ticket', () => {
+    const { code, stdout } = run(['--input', EXAMPLE, '--policy', EXAMPLE_POLICY, '--format', 'markdown']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^# SSH over Session Manager audit: account 111122223333/);
+    expect(stdout).toContain('| principal | access | statement to change |');
+    expect(stdout).toContain('## Unaudited sessions');
+  });
+
+  it('writes the report to --output and nothing to stdout', () => {
+    const out = join(work, 'report.json');
+    const { code, stdout, stderr } = run(['--input', EXAMPLE, '--format', 'json', '--output', out]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`report written to ${out}`);
+    expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('exits 1 with --fail-on-findings when anything is NON_COMPLIANT, 0 without it', () => {
+    expect(run(['--input', EXAMPLE, '--fail-on-findings']).code).toBe(1);
+    expect(run(['--input', EXAMPLE]).code).toBe(0);
+  });
+});
+
+describe('ssm-ssh-audit on bad input', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['a missing directory', () => ['--input', join(work, 'nope')], /nope: no such directory/],
+    ['a missing iam.json', () => ['--input', variant('no-iam', (d) => rmSync(join(d, 'iam.json')))], /iam\.json: required file is missing/],
+    [
+      'truncated JSON in instances.json',
+      () => ['--input', variant('truncated', (d) => writeFileSync(join(d, 'instances.json'), '{"InstanceInformationList": [{"InstanceId": "i-0'))],
+      /instances\.json: not valid JSON/,
+    ],
+    ['the wrong top-level shape', () => ['--input', variant('array', (d) => writeFileSync(join(d, 'iam.json'), '[]'))], /iam\.json: \(top level\): .*expected object/],
+    [
+      'a field of the wrong type',
+      () => [
+        '--input',
+        variant('wrong-type', (d) => {
+          const iam = JSON.parse(readFileSync(join(d, 'iam.json'), 'utf8'));
+          iam.RoleDetailList[2].RoleName = 42;
+          writeFileSync(join(d, 'iam.json'), JSON.stringify(iam));
+        }),
+      ],
+      /iam\.json: RoleDetailList\[2\]\.RoleName: .*expected string, received number/,
+    ],
+    ['an invalid compliance policy', () => ['--input', EXAMPLE, '--policy', join(ROOT, 'package.json')], /package\.json: \(top level\): Unrecognized keys/],
+    ['an unknown option', () => ['--input', EXAMPLE, '--frmat', 'json'], /Unknown option '--frmat'/],
+    ['an unknown format', () => ['--input', EXAMPLE, '--format', 'xml'], /--format must be one of text, json, markdown/],
+  ];
+
+  it.each(cases)('rejects %s with a one-line error, exit code 2 and no stack trace', (_name, args, message) => {
+    const { code, stdout, stderr } = run(args());
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const first = stderr.split('\n')[0] as string;
+    expect(first).toMatch(/^ssm-ssh-audit: /);
+    expect(first).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('still audits when one policy inside the snapshot is corrupt: that principal is unknown, the rest decided', () => {
+    const dir = variant('corrupt-policy', (d) => {
+      const iam = JSON.parse(readFileSync(join(d, 'iam.json'), 'utf8'));
+      const ops = iam.RoleDetailList.find((r: { RoleName: string }) => r.RoleName === 'OpsAdmin');
+      ops.RolePolicyList = [{ PolicyName: 'Truncated', PolicyDocument: encodeURIComponent('{"Version":"2012-10-17","Statement":[{"Effect":"Allow"') }];
+      ops.AttachedManagedPolicies = [];
+      writeFileSync(join(d, 'iam.json'), JSON.stringify(iam));
+    });
+    const { code, stdout, stderr } = run(['--input', dir, '--format', 'json']);
+    expect(code).toBe(0);
+    expect(stderr).toContain('incomplete');
+    const report = JSON.parse(stdout);
+    expect(report.complete).toBe(false);
+    expect(report.gaps).toEqual([expect.objectContaining({ message: expect.stringContaining('policy "Truncated"') })]);
+    const byName = Object.fromEntries(report.principals.map((p: { name: string }) => [p.name, p]));
+    expect(byName.OpsAdmin).toMatchObject({ sshOverSessionManager: 'unknown', compliance: 'NON_COMPLIANT' });
+    expect(byName['alice.nguyen']).toMatchObject({ sshOverSessionManager: 'allowed' });
+    expect(byName['henry.patel']).toMatchObject({ sshOverSessionManager: 'denied', compliance: 'COMPLIANT' });
+  });
+
+  it('prints a stack trace only with --debug', () => {
+    const { code, stderr } = run(['--input', join(work, 'nope'), '--debug']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,88 @@
+import {
+  compileExemptions,
+  CompliancePolicyError,
+  DEFAULT_COMPLIANCE_POLICY,
+  parseCompliancePolicy,
+  validateCompliancePolicy,
+} from '../../src/config/compliance-policy';
+
+describe('the compliance policy', () => {
+  it('defaults to: nobody exempt, conditional access is a violation, minimum agent 3.0.0.0', () => {
+    expect(DEFAULT_COMPLIANCE_POLICY).toEqual({
+      exemptPrincipals: [],
+      exemptInstances: { ids: [], tags: {} },
+      conditionalIsViolation: true,
+      minimumAgentVersion: '3.0.0.0',
+    });
+  });
+
+  it.each([[''], ['   \n']])('treats empty text %p as the default policy', (text) => {
+    expect(parseCompliancePolicy(text, 'policy.yaml')).toEqual(DEFAULT_COMPLIANCE_POLICY);
+  });
+
+  it('reads YAML', () => {
+    const policy = parseCompliancePolicy(
+      ['exemptPrincipals:', '  - arn:aws:iam::*:role/BreakGlass*', 'exemptInstances:', '  tags:', '    ssh-exempt: "true"', 'conditionalIsViolation: false'].join('\n'),
+      'policy.yaml',
+    );
+    expect(policy.exemptPrincipals).toEqual(['arn:aws:iam::*:role/BreakGlass*']);
+    expect(policy.exemptInstances).toEqual({ ids: [], tags: { 'ssh-exempt': 'true' } });
+    expect(policy.conditionalIsViolation).toBe(false);
+  });
+
+  it('reads JSON', () => {
+    const policy = parseCompliancePolicy('{"minimumAgentVersion": "3.3.0.0"}', 'policy.json');
+    expect(policy.minimumAgentVersion).toBe('3.3.0.0');
+  });
+
+  it.each([
+    ['{"exemptPrincipal": []}', /policy\.json: \(top level\): Unrecognized key: "exemptPrincipal"/],
+    ['{"conditionalIsViolation": "yes"}', /policy\.json: conditionalIsViolation: .*expected boolean/],
+    ['{"minimumAgentVersion": "latest"}', /policy\.json: minimumAgentVersion: must be a version/],
+    ['{"exemptInstances": {"ids": ["web-1"]}}', /policy\.json: exemptInstances\.ids\[0\]: must be an instance id/],
+    ['{"exemptPrincipals": "arn:aws:iam::*:role/X"}', /policy\.json: exemptPrincipals: .*expected array/],
+    ['[1, 2]', /policy\.json: \(top level\): .*expected object/],
+    ['{"a": [1, 2', /policy\.json: not valid JSON or YAML/],
+  ])('rejects %s with a message naming the file and field', (text, message) => {
+    expect(() => parseCompliancePolicy(text, 'policy.json')).toThrow(message);
+    expect(() => parseCompliancePolicy(text, 'policy.json')).toThrow(CompliancePolicyError);
+  });
+
+  it('validates values that arrive already parsed (Config rule parameters)', () => {
+    expect(validateCompliancePolicy(undefined, 'ruleParameters')).toEqual(DEFAULT_COMPLIANCE_POLICY);
+    expect(() => validateCompliancePolicy({ conditionalIsViolation: 1 }, 'ruleParameters')).toThrow(/^ruleParameters: /);
+  });
+
+  describe('exemptions', () => {
+    const exemptions = compileExemptions(
+      parseCompliancePolicy(
+        JSON.stringify({
+          exemptPrincipals: ['arn:aws:iam::*:role/BreakGlass*', 'arn:aws:iam::111122223333:user/ops-?'],
+          exemptInstances: { ids: ['i-0123456789abcdef0'], tags: { 'ssh-exempt': 'true', bastion: '*' } },
+        }),
+        'policy.json',
+      ),
+    );
+
+    it.each([
+      ['arn:aws:iam::111122223333:role/BreakGlassAdmin', true],
+      ['arn:aws:iam::444455556666:role/BreakGlass', true],
+      ['arn:aws:iam::111122223333:role/path/BreakGlassAdmin', false],
+      ['arn:aws:iam::111122223333:user/ops-1', true],
+      ['arn:aws:iam::111122223333:user/ops-12', false],
+    ])('exempts principal %s: %s', (arn, expected) => {
+      expect(exemptions.principal(arn)).toBe(expected);
+    });
+
+    it('exempts instances by id, by tag value, and by tag key with the value "*"', () => {
+      expect(exemptions.instance('i-0123456789abcdef0', undefined)).toBe(true);
+      expect(exemptions.instance('i-0fffffffffffffff0', { 'ssh-exempt': 'true' })).toBe(true);
+      expect(exemptions.instance('i-0fffffffffffffff0', { 'ssh-exempt': 'false' })).toBe(false);
+      expect(exemptions.instance('i-0fffffffffffffff0', { bastion: 'anything' })).toBe(true);
+    });
+
+    it('cannot exempt by tag when the tags are unknown: fail closed', () => {
+      expect(exemptions.instance('i-0fffffffffffffff0', undefined)).toBe(false);
+    });
+  });
+});
