@@ -1,6 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { CompliancePolicyError, DEFAULT_COMPLIANCE_POLICY, parseCompliancePolicy, type CompliancePolicy } from './config/compliance-policy';
+import {
+  CompliancePolicyError,
+  DEFAULT_COMPLIANCE_POLICY,
+  parseCompliancePolicy,
+  type CompliancePolicy,
+} from './config/compliance-policy';
 import { renderJson, renderMarkdown, renderText, type AuditReport } from './report';
 import { audit } from './rules/audit';
 import { SnapshotInputError } from './snapshot/errors';
@@ -71,7 +76,8 @@ function parseOptions(argv: readonly string[]): Options | 'help' | 'version' {
   if (v.help) return 'help';
   if (v.version) return 'version';
   if (!v.input) throw new UsageError('--input DIR is required (a snapshot directory of AWS CLI outputs)');
-  if (!FORMATS.includes(v.format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${v.format}")`);
+  if (!FORMATS.includes(v.format as Format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${v.format}")`);
   return {
     input: v.input,
     policy: v.policy,
@@ -89,7 +95,10 @@ async function loadPolicy(file: string | undefined): Promise<CompliancePolicy> {
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new CompliancePolicyError(`${file}: cannot be read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, { cause });
+    throw new CompliancePolicyError(
+      `${file}: cannot be read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+      { cause },
+    );
   }
   return parseCompliancePolicy(text, file);
 }
@@ -125,13 +134,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       try {
         await writeFile(options.output as string, text);
       } catch (cause) {
-        throw new UsageError(`--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause });
+        throw new UsageError(
+          `--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})`,
+          { cause },
+        );
       }
       process.stderr.write(`ssm-ssh-audit: report written to ${options.output}\n`);
     } else {
       process.stdout.write(text);
     }
-    if (!report.complete) process.stderr.write(`ssm-ssh-audit: the report is incomplete (${report.gaps.length} gap(s))\n`);
+    if (!report.complete)
+      process.stderr.write(`ssm-ssh-audit: the report is incomplete (${report.gaps.length} gap(s))\n`);
     const nonCompliant = report.summary.nonCompliantPrincipals + report.summary.nonCompliantInstances > 0;
     return options.failOnFindings && nonCompliant ? 1 : 0;
   } catch (error) {
@@ -142,7 +155,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (e.name === 'UsageError') process.stderr.write('Run ssm-ssh-audit --help for usage.\n');
       return 2;
     }
-    process.stderr.write(`ssm-ssh-audit: internal error: ${e.message}${debug ? '' : ' (run with --debug for details)'}\n`);
+    process.stderr.write(
+      `ssm-ssh-audit: internal error: ${e.message}${debug ? '' : ' (run with --debug for details)'}\n`,
+    );
     return 3;
   }
 }

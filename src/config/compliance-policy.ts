@@ -10,26 +10,25 @@ import { z } from 'zod';
  */
 export const DEFAULT_MINIMUM_AGENT_VERSION = '3.0.0.0';
 
-const agentVersion = z
-  .string()
-  .regex(/^\d+(\.\d+){0,3}$/, 'must be a version such as "3.3.1142.0"');
+const agentVersion = z.string().regex(/^\d+(\.\d+){0,3}$/, 'must be a version such as "3.3.1142.0"');
 
-export const compliancePolicySchema = z
-  .strictObject({
-    /** Principals allowed to use SSH over Session Manager (break-glass roles), as ARN globs with `*` and `?`. */
-    exemptPrincipals: z.array(z.string().min(1)).default([]),
-    /** Instances that may be reached: by instance id, or by any of these tag key/value pairs (value `*`: any value). */
-    exemptInstances: z
-      .strictObject({
-        ids: z.array(z.string().regex(/^(i|mi)-[0-9a-f]+$/, 'must be an instance id such as i-0123456789abcdef0')).default([]),
-        tags: z.record(z.string().min(1), z.string()).default({}),
-      })
-      .default({ ids: [], tags: {} }),
-    /** Whether access that exists only under some conditions counts as a violation. */
-    conditionalIsViolation: z.boolean().default(true),
-    /** Agents older than this are flagged as outdated. */
-    minimumAgentVersion: agentVersion.default(DEFAULT_MINIMUM_AGENT_VERSION),
-  });
+export const compliancePolicySchema = z.strictObject({
+  /** Principals allowed to use SSH over Session Manager (break-glass roles), as ARN globs with `*` and `?`. */
+  exemptPrincipals: z.array(z.string().min(1)).default([]),
+  /** Instances that may be reached: by instance id, or by any of these tag key/value pairs (value `*`: any value). */
+  exemptInstances: z
+    .strictObject({
+      ids: z
+        .array(z.string().regex(/^(i|mi)-[0-9a-f]+$/, 'must be an instance id such as i-0123456789abcdef0'))
+        .default([]),
+      tags: z.record(z.string().min(1), z.string()).default({}),
+    })
+    .default({ ids: [], tags: {} }),
+  /** Whether access that exists only under some conditions counts as a violation. */
+  conditionalIsViolation: z.boolean().default(true),
+  /** Agents older than this are flagged as outdated. */
+  minimumAgentVersion: agentVersion.default(DEFAULT_MINIMUM_AGENT_VERSION),
+});
 
 export type CompliancePolicy = z.output<typeof compliancePolicySchema>;
 
@@ -43,7 +42,9 @@ export class CompliancePolicyError extends Error {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.') : '(top level)';
+  const path = issue.path.length
+    ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.')
+    : '(top level)';
   return `${path.replace(/\.\[/g, '[')}: ${issue.message}`;
 }
 
@@ -73,7 +74,10 @@ export function parseCompliancePolicy(text: string, source: string): ComplianceP
 }
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\/]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -92,6 +96,7 @@ export function compileExemptions(policy: CompliancePolicy): Exemptions {
     principal: (arn) => principalPatterns.some((p) => p.test(arn)),
     instance: (instanceId, tags) =>
       ids.has(instanceId) ||
-      (tags !== undefined && tagPairs.some(([key, value]) => key in tags && (value === '*' || tags[key] === value))),
+      (tags !== undefined &&
+        tagPairs.some(([key, value]) => key in tags && (value === '*' || tags[key] === value))),
   };
 }

@@ -1,7 +1,13 @@
 import type { RequestContext } from './context';
 import { evaluateCondition, type CompiledCondition } from './conditions';
 import type { PolicyDocumentError } from './errors';
-import type { CompiledPolicy, CompiledStatement, Effect, PatternList, PolicyParseResult } from './policy-document';
+import type {
+  CompiledPolicy,
+  CompiledStatement,
+  Effect,
+  PatternList,
+  PolicyParseResult,
+} from './policy-document';
 import { triAnd, triNot, triOr, triSome, type Tri } from './tri';
 
 /**
@@ -87,11 +93,19 @@ export type Decision =
     }
   | {
       readonly decision: 'unknown';
-      readonly invalidPolicies: readonly { readonly origin: PolicyOrigin; readonly error: PolicyDocumentError }[];
+      readonly invalidPolicies: readonly {
+        readonly origin: PolicyOrigin;
+        readonly error: PolicyDocumentError;
+      }[];
       readonly statements: readonly StatementRef[];
     };
 
-function matchPatterns(list: PatternList, value: string, context: RequestContext, undetermined: string[]): Tri {
+function matchPatterns(
+  list: PatternList,
+  value: string,
+  context: RequestContext,
+  undetermined: string[],
+): Tri {
   const any = triSome(list.patterns, (pattern) => {
     const r = pattern.match(value, context);
     if (r === 'maybe') undetermined.push(pattern.source);
@@ -146,8 +160,12 @@ function toRef(layer: PolicyLayer, origin: PolicyOrigin, match: StatementMatch):
     effect: s.effect,
     conditional,
     ...(s.conditionBlock ? { condition: s.conditionBlock } : {}),
-    ...(conditional && match.undeterminedConditions.length ? { undeterminedConditions: match.undeterminedConditions } : {}),
-    ...(conditional && match.undeterminedPatterns.length ? { undeterminedPatterns: match.undeterminedPatterns } : {}),
+    ...(conditional && match.undeterminedConditions.length
+      ? { undeterminedConditions: match.undeterminedConditions }
+      : {}),
+    ...(conditional && match.undeterminedPatterns.length
+      ? { undeterminedPatterns: match.undeterminedPatterns }
+      : {}),
   };
 }
 
@@ -164,7 +182,11 @@ interface LayerOutcome {
  * evaluate({ identity: [admin] }, { action: 'ssm:StartSession', resource: docArn, context: requestContext() })
  * // -> { decision: 'allowed', statements: [{ policy: { policyName: 'AdministratorAccess', ... }, ... }] }
  */
-export function evaluate(policies: PolicySet, request: AuthorizationRequest, options: EvaluateOptions = {}): Decision {
+export function evaluate(
+  policies: PolicySet,
+  request: AuthorizationRequest,
+  options: EvaluateOptions = {},
+): Decision {
   const match = options.matchPolicy ?? matchPolicy;
   const invalid: { origin: PolicyOrigin; error: PolicyDocumentError }[] = [];
   const denies: StatementRef[] = [];
@@ -200,7 +222,11 @@ export function evaluate(policies: PolicySet, request: AuthorizationRequest, opt
   if (deny === 'yes') return { decision: 'denied', denial: 'explicit', statements: definiteDenies };
   if (invalid.length > 0) {
     // Fail closed: a policy we cannot read might allow or deny anything.
-    return { decision: 'unknown', invalidPolicies: invalid, statements: [...layers.flatMap((l) => l.allows), ...denies] };
+    return {
+      decision: 'unknown',
+      invalidPolicies: invalid,
+      statements: [...layers.flatMap((l) => l.allows), ...denies],
+    };
   }
 
   const allow = layers.reduce<Tri>((acc, l) => triAnd(acc, l.allow), 'yes');
@@ -208,12 +234,14 @@ export function evaluate(policies: PolicySet, request: AuthorizationRequest, opt
     return {
       decision: 'denied',
       denial: 'implicit',
-      missingAllowIn: layers.filter((l) => l.allow === 'no').map((l) => l.layer),
+      missingAllowIn: [...new Set(layers.filter((l) => l.allow === 'no').map((l) => l.layer))],
       statements: layers.flatMap((l) => l.allows),
     };
   }
   // Per layer, the statements that carry its verdict: the definite allows when there are any.
-  const deciding = layers.flatMap((l) => (l.allow === 'yes' ? l.allows.filter((a) => !a.conditional) : l.allows));
+  const deciding = layers.flatMap((l) =>
+    l.allow === 'yes' ? l.allows.filter((a) => !a.conditional) : l.allows,
+  );
   if (allow === 'maybe' || deny === 'maybe') {
     return { decision: 'conditional', statements: [...deciding, ...denies] };
   }

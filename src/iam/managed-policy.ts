@@ -14,7 +14,8 @@ export interface PolicyVersionLike {
 export function defaultVersionDocument(
   versions: readonly PolicyVersionLike[] | undefined,
   policyName: string,
-): { ok: true; document: unknown; versionId: string | undefined } | { ok: false; error: PolicyDocumentError } {
+):
+  { ok: true; document: unknown; versionId: string | undefined } | { ok: false; error: PolicyDocumentError } {
   const defaults = (versions ?? []).filter((v) => v.IsDefaultVersion === true);
   if (defaults.length !== 1) {
     const what = defaults.length === 0 ? 'no default version' : `${defaults.length} default versions`;

@@ -84,14 +84,18 @@ function tokenize(source: string, wildcards: boolean, variables: boolean): Token
 /** What a variable resolved to: a literal, "could be anything", or "this pattern cannot match". */
 type Resolution = { readonly text: string } | 'unknown' | 'unmatchable';
 
-function resolveVariable(token: { key: string; fallback: string | undefined }, context: RequestContext): Resolution {
+function resolveVariable(
+  token: { key: string; fallback: string | undefined },
+  context: RequestContext,
+): Resolution {
   const state = context.lookup(token.key);
   if (state.state === 'present') {
     // A multi-valued key cannot be substituted into a single string: treat it as undetermined.
     if (state.values.length === 1) return { text: state.values[0] as string };
     return 'unknown';
   }
-  if (state.state === 'absent') return token.fallback !== undefined ? { text: token.fallback } : 'unmatchable';
+  if (state.state === 'absent')
+    return token.fallback !== undefined ? { text: token.fallback } : 'unmatchable';
   return 'unknown';
 }
 
@@ -123,7 +127,10 @@ export class CompiledPattern {
     if (this.matchesEverything) return 'yes';
     if (!this.hasVariables) {
       // Compiled on first use: most patterns of a large account are never asked about.
-      this.staticRegex ??= new RegExp(this.regexSource(() => 'unknown'), this.flags);
+      this.staticRegex ??= new RegExp(
+        this.regexSource(() => 'unknown'),
+        this.flags,
+      );
       return this.staticRegex.test(value) ? 'yes' : 'no';
     }
     let unknown = false;

@@ -76,7 +76,10 @@ export interface CompiledPolicy {
   statementsFor(action: string): readonly CompiledStatement[];
 }
 
-function compiledPolicy(version: string | undefined, statements: readonly CompiledStatement[]): CompiledPolicy {
+function compiledPolicy(
+  version: string | undefined,
+  statements: readonly CompiledStatement[],
+): CompiledPolicy {
   const byAction = new Map<string, readonly CompiledStatement[]>();
   return {
     version,
@@ -116,9 +119,13 @@ export function decodePolicyDocument(document: unknown, policyName: string): Rec
     try {
       value = JSON.parse(json);
     } catch (cause) {
-      throw new PolicyDocumentError(policyName, `the document is not valid JSON (${(cause as Error).message})`, {
-        cause,
-      });
+      throw new PolicyDocumentError(
+        policyName,
+        `the document is not valid JSON (${(cause as Error).message})`,
+        {
+          cause,
+        },
+      );
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -134,7 +141,10 @@ function asArray(value: unknown): unknown[] {
 function stringList(value: unknown, field: string, where: string, policyName: string): string[] {
   const items = asArray(value);
   if (items.length === 0 || !items.every((item) => typeof item === 'string')) {
-    throw new PolicyDocumentError(policyName, `${where}: ${field} must be a string or a non-empty array of strings`);
+    throw new PolicyDocumentError(
+      policyName,
+      `${where}: ${field} must be a string or a non-empty array of strings`,
+    );
   }
   return items as string[];
 }
@@ -142,7 +152,11 @@ function stringList(value: unknown, field: string, where: string, policyName: st
 function conditionValues(value: unknown, where: string, policyName: string): string[] {
   const items = asArray(value);
   const ok = items.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
-  if (!ok) throw new PolicyDocumentError(policyName, `${where}: condition values must be strings, numbers or booleans`);
+  if (!ok)
+    throw new PolicyDocumentError(
+      policyName,
+      `${where}: condition values must be strings, numbers or booleans`,
+    );
   return items.map((v) => String(v));
 }
 
@@ -192,7 +206,10 @@ function compileStatement(
     conditionBlock = s.Condition as Record<string, unknown>;
     for (const [operatorText, keys] of Object.entries(conditionBlock)) {
       if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) {
-        throw new PolicyDocumentError(policyName, `${where}: Condition.${operatorText} must be an object of keys`);
+        throw new PolicyDocumentError(
+          policyName,
+          `${where}: Condition.${operatorText} must be an object of keys`,
+        );
       }
       for (const [key, values] of Object.entries(keys as Record<string, unknown>)) {
         const list = conditionValues(values, `${where}.Condition.${operatorText}.${key}`, policyName);
@@ -230,7 +247,8 @@ export function compilePolicyDocument(document: unknown, policyName: string): Po
     if (version !== undefined && typeof version !== 'string') {
       throw new PolicyDocumentError(policyName, 'Version must be a string');
     }
-    if (doc.Statement === undefined) throw new PolicyDocumentError(policyName, 'the document has no Statement');
+    if (doc.Statement === undefined)
+      throw new PolicyDocumentError(policyName, 'the document has no Statement');
     // Policy variables exist only in Version 2012-10-17; older documents treat `${...}` literally.
     const variables = version === '2012-10-17';
     const statements = asArray(doc.Statement).map((raw, index) =>

@@ -8,13 +8,19 @@ export function headline(report: AuditReport): string {
 }
 
 export function accessSummary(p: PrincipalReport): string {
-  const reach = p.sshReachableInstances === '*' ? 'all SSH-capable instances' : `${p.sshReachableInstances.length} instance(s) definitely`;
-  const ssh = p.sshOverSessionManager === 'denied' ? 'SSH denied' : `SSH ${p.sshOverSessionManager} (${reach})`;
+  const reach =
+    p.sshReachableInstances === '*'
+      ? 'all SSH-capable instances'
+      : `${p.sshReachableInstances.length} instance(s) definitely`;
+  const ssh =
+    p.sshOverSessionManager === 'denied' ? 'SSH denied' : `SSH ${p.sshOverSessionManager} (${reach})`;
   return `${ssh}; port forwarding ${p.portForwarding}`;
 }
 
 /** The first statement a person should change: an Allow that grants the access (or the unreadable policy). */
 export function statementToFix(p: PrincipalReport): string | undefined {
-  const grant = p.reasons.find((r) => r.effect === 'Allow' && r.decision !== 'denied') ?? p.reasons.find((r) => r.decision === 'unknown');
+  const grant =
+    p.reasons.find((r) => r.effect === 'Allow' && r.decision !== 'denied') ??
+    p.reasons.find((r) => r.decision === 'unknown');
   return grant?.message;
 }

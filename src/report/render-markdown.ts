@@ -11,18 +11,29 @@ export function renderMarkdown(report: AuditReport): string {
   const out: string[] = [];
   out.push(`# SSH over Session Manager audit: account ${report.account.id} (${report.account.region})`, '');
   out.push(`**${headline(report)}**`, '');
-  if (!report.complete) out.push(`> **Incomplete:** ${report.gaps.length} gap(s). Nothing that depends on them is reported COMPLIANT.`, '');
+  if (!report.complete)
+    out.push(
+      `> **Incomplete:** ${report.gaps.length} gap(s). Nothing that depends on them is reported COMPLIANT.`,
+      '',
+    );
   out.push('| | count |', '|---|---|');
-  out.push(`| principals audited | ${s.principals} |`, `| principals with SSH or port-forwarding access | ${s.principalsWithUnauditedAccess} |`);
+  out.push(
+    `| principals audited | ${s.principals} |`,
+    `| principals with SSH or port-forwarding access | ${s.principalsWithUnauditedAccess} |`,
+  );
   out.push(`| non-compliant principals | ${s.nonCompliantPrincipals} |`, `| instances | ${s.instances} |`);
-  out.push(`| SSH-capable instances | ${s.sshCapableInstances} |`, `| non-compliant instances | ${s.nonCompliantInstances} |`);
+  out.push(
+    `| SSH-capable instances | ${s.sshCapableInstances} |`,
+    `| non-compliant instances | ${s.nonCompliantInstances} |`,
+  );
   out.push(`| explicit SSH guardrail | ${report.guardrail.exists ? 'yes' : '**no**'} |`, '');
 
   const bad = report.principals.filter((p) => p.compliance === 'NON_COMPLIANT');
   out.push(`## Non-compliant principals (${bad.length})`, '');
   if (bad.length) {
     out.push('| principal | access | statement to change |', '|---|---|---|');
-    for (const p of bad) out.push(`| \`${p.arn}\` | ${cell(accessSummary(p))} | ${cell(statementToFix(p) ?? '')} |`);
+    for (const p of bad)
+      out.push(`| \`${p.arn}\` | ${cell(accessSummary(p))} | ${cell(statementToFix(p) ?? '')} |`);
   } else out.push('None.');
   out.push('');
 
@@ -31,20 +42,33 @@ export function renderMarkdown(report: AuditReport): string {
   if (exposed.length) {
     out.push('| instance | agent | platform | ping | reachable by |', '|---|---|---|---|---|');
     for (const i of exposed) {
-      out.push(`| \`${i.instanceId}\` | ${i.agentVersion ?? 'unknown'} | ${cell(i.platformName ?? i.platformType ?? 'unknown')} | ${i.pingStatus ?? 'unknown'} | ${i.exposedTo} principal(s) |`);
+      out.push(
+        `| \`${i.instanceId}\` | ${i.agentVersion ?? 'unknown'} | ${cell(i.platformName ?? i.platformType ?? 'unknown')} | ${i.pingStatus ?? 'unknown'} | ${i.exposedTo} principal(s) |`,
+      );
     }
   } else out.push('None.');
   out.push('');
 
   out.push('## Unaudited sessions', '', report.sessionLogging.statement, '');
   if (report.guardrail.remediation) {
-    out.push('## Remediation', '', 'Attach an explicit Deny to everyone who must not open unaudited SSH sessions:', '');
+    out.push(
+      '## Remediation',
+      '',
+      'Attach an explicit Deny to everyone who must not open unaudited SSH sessions:',
+      '',
+    );
     out.push('```json', JSON.stringify(report.guardrail.remediation, null, 2), '```', '');
   }
   const findings = report.findings;
   if (findings.length) {
-    out.push(`## Findings (${findings.length})`, '', '| rule | severity | resource | message |', '|---|---|---|---|');
-    for (const f of findings) out.push(`| ${f.rule} | ${f.severity} | \`${f.resourceId}\` | ${cell(f.message)} |`);
+    out.push(
+      `## Findings (${findings.length})`,
+      '',
+      '| rule | severity | resource | message |',
+      '|---|---|---|---|',
+    );
+    for (const f of findings)
+      out.push(`| ${f.rule} | ${f.severity} | \`${f.resourceId}\` | ${cell(f.message)} |`);
     out.push('');
   }
   if (report.gaps.length) {

@@ -11,7 +11,8 @@ export interface TextOptions {
  * statement to change, the exposed instances, the unaudited-sessions statement and the remediation.
  */
 export function renderText(report: AuditReport, options: TextOptions = {}): string {
-  const paint = (code: string) => (text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const paint = (code: string) => (text: string) =>
+    options.color ? `\u001b[${code}m${text}\u001b[0m` : text;
   const bold = paint('1');
   const red = paint('31');
   const yellow = paint('33');
@@ -21,11 +22,22 @@ export function renderText(report: AuditReport, options: TextOptions = {}): stri
 
   out.push(bold(`ssm-ssh-audit: account ${report.account.id} (${report.account.region})`));
   out.push(headline(report));
-  if (!report.complete) out.push(yellow(`INCOMPLETE: ${report.gaps.length} gap(s); nothing that depends on them is reported COMPLIANT (see Gaps).`));
+  if (!report.complete)
+    out.push(
+      yellow(
+        `INCOMPLETE: ${report.gaps.length} gap(s); nothing that depends on them is reported COMPLIANT (see Gaps).`,
+      ),
+    );
   out.push('');
-  out.push(`  Principals:  ${s.principals} audited, ${s.principalsWithUnauditedAccess} with SSH or port-forwarding access, ${s.nonCompliantPrincipals} NON_COMPLIANT`);
-  out.push(`  Instances:   ${s.instances} managed, ${s.sshCapableInstances} SSH-capable, ${s.nonCompliantInstances} NON_COMPLIANT`);
-  out.push(`  Guardrail:   ${report.guardrail.exists ? green(`explicit Deny of AWS-StartSSHSession present (${report.guardrail.principalsCovered} principal(s) covered)`) : red('no explicit Deny of AWS-StartSSHSession')}`);
+  out.push(
+    `  Principals:  ${s.principals} audited, ${s.principalsWithUnauditedAccess} with SSH or port-forwarding access, ${s.nonCompliantPrincipals} NON_COMPLIANT`,
+  );
+  out.push(
+    `  Instances:   ${s.instances} managed, ${s.sshCapableInstances} SSH-capable, ${s.nonCompliantInstances} NON_COMPLIANT`,
+  );
+  out.push(
+    `  Guardrail:   ${report.guardrail.exists ? green(`explicit Deny of AWS-StartSSHSession present (${report.guardrail.principalsCovered} principal(s) covered)`) : red('no explicit Deny of AWS-StartSSHSession')}`,
+  );
   out.push('');
 
   const bad = report.principals.filter((p) => p.compliance === 'NON_COMPLIANT');
@@ -43,25 +55,34 @@ export function renderText(report: AuditReport, options: TextOptions = {}): stri
   out.push(bold(`Exposed instances (${exposed.length})`));
   if (!exposed.length) out.push(green('  none'));
   for (const i of exposed) {
-    out.push(`  ${red('✗')} ${i.instanceId}  agent ${i.agentVersion ?? 'unknown'}, ${i.platformName ?? i.platformType ?? 'unknown platform'}, ${i.pingStatus ?? 'unknown ping'}: reachable by ${i.exposedTo} non-exempt principal(s)`);
+    out.push(
+      `  ${red('✗')} ${i.instanceId}  agent ${i.agentVersion ?? 'unknown'}, ${i.platformName ?? i.platformType ?? 'unknown platform'}, ${i.pingStatus ?? 'unknown ping'}: reachable by ${i.exposedTo} non-exempt principal(s)`,
+    );
   }
   const notCapable = report.instances.filter((i) => !i.sshCapable);
   if (notCapable.length) {
-    out.push(`  Not SSH-capable: ${notCapable.map((i) => `${i.instanceId} (${i.sshCapability})`).join('; ')}`);
+    out.push(
+      `  Not SSH-capable: ${notCapable.map((i) => `${i.instanceId} (${i.sshCapability})`).join('; ')}`,
+    );
   }
   out.push('');
 
   out.push(bold('Unaudited sessions'));
   out.push(`  ${report.sessionLogging.statement}`);
-  out.push(`  ${s.nonCompliantPrincipals} principal(s) and ${s.nonCompliantInstances} instance(s) are exposed to unaudited sessions contrary to policy.`);
+  out.push(
+    `  ${s.nonCompliantPrincipals} principal(s) and ${s.nonCompliantInstances} instance(s) are exposed to unaudited sessions contrary to policy.`,
+  );
   out.push('');
 
   out.push(bold('Remediation'));
   if (report.guardrail.remediation) {
     out.push('  Attach an explicit Deny to everyone who must not open unaudited SSH sessions:');
-    for (const line of JSON.stringify(report.guardrail.remediation, null, 2).split('\n')) out.push(`    ${line}`);
+    for (const line of JSON.stringify(report.guardrail.remediation, null, 2).split('\n'))
+      out.push(`    ${line}`);
   } else {
-    out.push('  Extend the existing Deny guardrail to the principals listed above, or remove the Allow statements named.');
+    out.push(
+      '  Extend the existing Deny guardrail to the principals listed above, or remove the Allow statements named.',
+    );
   }
   out.push('');
 

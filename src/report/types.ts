@@ -81,8 +81,16 @@ export interface Finding {
 export interface SessionLoggingReport {
   /** `unknown` when the preferences could not be read. */
   readonly state: 'configured' | 'not-configured' | 'unknown';
-  readonly s3: { readonly bucket: string; readonly prefix: string | null; readonly encrypted: boolean } | null;
-  readonly cloudWatch: { readonly logGroup: string; readonly encrypted: boolean; readonly streaming: boolean } | null;
+  readonly s3: {
+    readonly bucket: string;
+    readonly prefix: string | null;
+    readonly encrypted: boolean;
+  } | null;
+  readonly cloudWatch: {
+    readonly logGroup: string;
+    readonly encrypted: boolean;
+    readonly streaming: boolean;
+  } | null;
   /** Always false: Session Manager cannot log SSH or port-forwarding sessions. */
   readonly coversPortSessions: false;
   readonly statement: string;

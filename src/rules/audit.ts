@@ -1,6 +1,13 @@
 import { compileExemptions, type CompliancePolicy } from '../config/compliance-policy';
 import type { CompiledPolicy } from '../iam';
-import type { Access, AuditReport, DocumentAccessReport, InstanceReport, PrincipalReport, Reason } from '../report/types';
+import type {
+  Access,
+  AuditReport,
+  DocumentAccessReport,
+  InstanceReport,
+  PrincipalReport,
+  Reason,
+} from '../report/types';
 import type { AccountSnapshot, Gap } from '../snapshot/types';
 import { classifyInstances, type InstanceClass } from './instance-classes';
 import { buildInstances, instanceArn, resourceTagContext, type ManagedInstance } from './instances';
@@ -8,7 +15,13 @@ import { buildPrincipals } from './principals';
 import { targetReasons } from './reasons';
 import { RULES } from './registry';
 import { describeSessionLogging } from './session-logging';
-import { analyzeSessionAccess, mostAccess, START_SESSION, type PrincipalAccess, type TargetDecision } from './session-access';
+import {
+  analyzeSessionAccess,
+  mostAccess,
+  START_SESSION,
+  type PrincipalAccess,
+  type TargetDecision,
+} from './session-access';
 import { portDocuments, SSH_DOCUMENT } from './session-documents';
 import { findGuardrails } from './ssh-guardrail';
 
@@ -23,7 +36,11 @@ export interface AuditTimings {
  * @example
  * const report = audit(await loadSnapshotDirectory('examples/account'), DEFAULT_COMPLIANCE_POLICY);
  */
-export function audit(snapshot: AccountSnapshot, policy: CompliancePolicy, now: Date = new Date()): AuditReport {
+export function audit(
+  snapshot: AccountSnapshot,
+  policy: CompliancePolicy,
+  now: Date = new Date(),
+): AuditReport {
   const exemptions = compileExemptions(policy);
   const inventory = buildPrincipals(snapshot.iam, snapshot.account.id);
   const { instances, gaps: instanceGaps } = buildInstances(snapshot);
@@ -32,17 +49,26 @@ export function audit(snapshot: AccountSnapshot, policy: CompliancePolicy, now: 
   // With no instances, ask about a representative instance in the account and region.
   const representative = instances.length === 0 ? [representativeInstance(snapshot.account)] : [];
   const targets = instances.length ? instances : representative;
-  const isExempt = (i: ManagedInstance): boolean => !representative.includes(i) && exemptions.instance(i.instanceId, i.tags);
+  const isExempt = (i: ManagedInstance): boolean =>
+    !representative.includes(i) && exemptions.instance(i.instanceId, i.tags);
   const distinctPolicies = [
     ...new Set(inventory.attachedPolicies.flatMap((a) => (a.compiled.ok ? [a.compiled.policy] : []))),
   ] as CompiledPolicy[];
-  const classes = classifyInstances(targets, distinctPolicies, START_SESSION, (i) => `${i.sshCapable ? 1 : 0}${isExempt(i) ? 1 : 0}`);
+  const classes = classifyInstances(
+    targets,
+    distinctPolicies,
+    START_SESSION,
+    (i) => `${i.sshCapable ? 1 : 0}${isExempt(i) ? 1 : 0}`,
+  );
   const classExempt = classes.map((c) => isExempt(c.representative));
-  const classCapable = classes.map((c) => c.representative.sshCapable && !representative.includes(c.representative));
+  const classCapable = classes.map(
+    (c) => c.representative.sshCapable && !representative.includes(c.representative),
+  );
   const capableCount = instances.filter((i) => i.sshCapable).length;
 
   const analysis = analyzeSessionAccess(inventory.principals, documents, classes);
-  const violation = (a: Access): boolean => a === 'allowed' || a === 'unknown' || (a === 'conditional' && policy.conditionalIsViolation);
+  const violation = (a: Access): boolean =>
+    a === 'allowed' || a === 'unknown' || (a === 'conditional' && policy.conditionalIsViolation);
 
   const reachable = (perClass: readonly TargetDecision[]): '*' | string[] => {
     const ids: string[] = [];
@@ -65,7 +91,11 @@ export function audit(snapshot: AccountSnapshot, policy: CompliancePolicy, now: 
     const sshAccess = ssh ? mostAccess(ssh.perClass.map((t) => t.access)) : 'denied';
     const portForwarding = mostAccess(others.flatMap((d) => d.perClass.map((t) => t.access)));
     const sessionDocuments: DocumentAccessReport[] = pa.documents
-      .map((d) => ({ document: d.document.name, access: mostAccess(d.perClass.map((t) => t.access)), reachableInstances: reachable(d.perClass) }))
+      .map((d) => ({
+        document: d.document.name,
+        access: mostAccess(d.perClass.map((t) => t.access)),
+        reachableInstances: reachable(d.perClass),
+      }))
       .filter((d) => d.access !== 'denied');
 
     // Compliance counts only instances that are not exempt.
@@ -125,7 +155,14 @@ export function audit(snapshot: AccountSnapshot, policy: CompliancePolicy, now: 
   const guardrail = findGuardrails(inventory.attachedPolicies, sshDocumentArn, explicitlyDenied);
   const sessionLogging = describeSessionLogging(snapshot.sessionPreferences);
 
-  const facts = { account: snapshot.account, policy, principals, instances: instanceReports, sessionLogging, guardrail };
+  const facts = {
+    account: snapshot.account,
+    policy,
+    principals,
+    instances: instanceReports,
+    sessionLogging,
+    guardrail,
+  };
   const findings = RULES.flatMap((rule) => rule.check(facts));
 
   const gaps: Gap[] = [...snapshot.gaps, ...inventory.gaps, ...instanceGaps, ...documentGaps];
@@ -142,7 +179,9 @@ export function audit(snapshot: AccountSnapshot, policy: CompliancePolicy, now: 
       instanceClasses: classes.length,
       nonCompliantPrincipals: principals.filter((p) => p.compliance === 'NON_COMPLIANT').length,
       nonCompliantInstances: instanceReports.filter((i) => i.compliance === 'NON_COMPLIANT').length,
-      principalsWithUnauditedAccess: principals.filter((p) => p.sshOverSessionManager !== 'denied' || p.portForwarding !== 'denied').length,
+      principalsWithUnauditedAccess: principals.filter(
+        (p) => p.sshOverSessionManager !== 'denied' || p.portForwarding !== 'denied',
+      ).length,
       exposedInstances: instanceReports.filter((i) => i.exposedTo > 0 && i.sshCapable).length,
       findings: findings.length,
     },

@@ -1,4 +1,10 @@
-import { evaluateCondition, requestContext, type CompiledCondition, type CompiledPattern, type CompiledPolicy } from '../iam';
+import {
+  evaluateCondition,
+  requestContext,
+  type CompiledCondition,
+  type CompiledPattern,
+  type CompiledPolicy,
+} from '../iam';
 import type { ManagedInstance } from './instances';
 
 /**
@@ -32,7 +38,8 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
   for (const policy of policies) {
     for (const statement of policy.statementsFor(action)) {
       for (const pattern of statement.resources.patterns) {
-        if (!pattern.matchesEverything && !patterns.has(pattern.source)) patterns.set(pattern.source, pattern);
+        if (!pattern.matchesEverything && !patterns.has(pattern.source))
+          patterns.set(pattern.source, pattern);
       }
       for (const condition of statement.conditions) {
         if (!TAG_KEY.test(condition.key)) continue;

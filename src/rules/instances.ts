@@ -47,10 +47,16 @@ const UNKNOWN_TAGS: RequestContext = requestContext();
 /** For AWS-owned documents, which carry no tags. */
 export const NO_TAGS: RequestContext = resourceTagContext({});
 
-function capability(info: InstanceInformation, tier: AccountSnapshot['activationTier']): { capable: boolean; why: string } {
+function capability(
+  info: InstanceInformation,
+  tier: AccountSnapshot['activationTier'],
+): { capable: boolean; why: string } {
   const agentOk = isAtLeast(info.AgentVersion, MINIMUM_SSH_AGENT_VERSION);
   if (agentOk === false) {
-    return { capable: false, why: `SSM Agent ${info.AgentVersion} is older than ${MINIMUM_SSH_AGENT_VERSION}` };
+    return {
+      capable: false,
+      why: `SSM Agent ${info.AgentVersion} is older than ${MINIMUM_SSH_AGENT_VERSION}`,
+    };
   }
   const agentNote =
     agentOk === undefined
@@ -58,9 +64,13 @@ function capability(info: InstanceInformation, tier: AccountSnapshot['activation
       : `SSM Agent ${info.AgentVersion} supports SSH`;
   if (!isHybrid(info)) return { capable: true, why: agentNote };
   if (tier === 'standard') {
-    return { capable: false, why: 'hybrid node in the standard instances tier, which cannot use Session Manager' };
+    return {
+      capable: false,
+      why: 'hybrid node in the standard instances tier, which cannot use Session Manager',
+    };
   }
-  if (tier === undefined) return { capable: true, why: `${agentNote}; hybrid node, tier unknown (assumed advanced)` };
+  if (tier === undefined)
+    return { capable: true, why: `${agentNote}; hybrid node, tier unknown (assumed advanced)` };
   return { capable: true, why: `${agentNote}; hybrid node in the advanced instances tier` };
 }
 

@@ -16,7 +16,9 @@ export const portForwardingAccessRule: Rule = {
     return facts.principals
       .filter((p) => p.compliance === 'NON_COMPLIANT' && p.portForwarding !== 'denied')
       .map((p) => {
-        const docs = p.sessionDocuments.filter((d) => d.document !== 'AWS-StartSSHSession').map((d) => `${d.document} (${d.access})`);
+        const docs = p.sessionDocuments
+          .filter((d) => d.document !== 'AWS-StartSSHSession')
+          .map((d) => `${d.document} (${d.access})`);
         return {
           rule: this.id,
           severity: p.portForwarding === 'conditional' ? 'medium' : 'high',

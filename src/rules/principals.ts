@@ -73,7 +73,13 @@ export function buildPrincipals(details: AuthorizationDetails, accountId: string
     if (!compiled) {
       const detail = managedByArn.get(arn);
       if (!detail) {
-        compiled = { ok: false, error: new PolicyDocumentError(name, `managed policy ${arn} is attached but missing from the snapshot`) };
+        compiled = {
+          ok: false,
+          error: new PolicyDocumentError(
+            name,
+            `managed policy ${arn} is attached but missing from the snapshot`,
+          ),
+        };
       } else {
         const version = defaultVersionDocument(detail.PolicyVersionList, detail.PolicyName);
         compiled = version.ok ? compilePolicyDocument(version.document, detail.PolicyName) : version;
@@ -81,7 +87,10 @@ export function buildPrincipals(details: AuthorizationDetails, accountId: string
       compiledManaged.set(arn, compiled);
       if (!compiled.ok) gap(`iam:policy/${name}`, compiled.error.message);
     }
-    const attached: AttachedPolicy = { origin: { policyName: name, policyArn: arn, attachment: 'managed', attachedTo }, compiled };
+    const attached: AttachedPolicy = {
+      origin: { policyName: name, policyArn: arn, attachment: 'managed', attachedTo },
+      compiled,
+    };
     all.push(attached);
     return attached;
   };
@@ -89,7 +98,10 @@ export function buildPrincipals(details: AuthorizationDetails, accountId: string
   const inline = (policy: InlinePolicy, attachedTo: string): AttachedPolicy => {
     const compiled = compilePolicyDocument(policy.PolicyDocument, policy.PolicyName);
     if (!compiled.ok) gap(`iam:inline-policy/${policy.PolicyName}@${attachedTo}`, compiled.error.message);
-    const attached: AttachedPolicy = { origin: { policyName: policy.PolicyName, attachment: 'inline', attachedTo }, compiled };
+    const attached: AttachedPolicy = {
+      origin: { policyName: policy.PolicyName, attachment: 'inline', attachedTo },
+      compiled,
+    };
     all.push(attached);
     return attached;
   };
@@ -102,9 +114,17 @@ export function buildPrincipals(details: AuthorizationDetails, accountId: string
       const group = groupByName.get(name);
       if (!group) {
         // Fail closed: the group's policies could allow or deny anything.
-        const error = new PolicyDocumentError(`group ${name}`, `group ${name} (member: ${member}) is missing from the snapshot`);
+        const error = new PolicyDocumentError(
+          `group ${name}`,
+          `group ${name} (member: ${member}) is missing from the snapshot`,
+        );
         gap(`iam:group/${name}`, error.message);
-        policies = [{ origin: { policyName: `group ${name}`, attachment: 'inline', attachedTo: name }, compiled: { ok: false, error } }];
+        policies = [
+          {
+            origin: { policyName: `group ${name}`, attachment: 'inline', attachedTo: name },
+            compiled: { ok: false, error },
+          },
+        ];
       } else {
         policies = [
           ...(group.GroupPolicyList ?? []).map((p) => inline(p, group.Arn)),

@@ -11,7 +11,12 @@ function where(ref: StatementRef): string {
   return `${layer}${ref.policy.attachment} policy ${ref.policy.policyName} on ${ref.policy.attachedTo}`;
 }
 
-function fromStatement(resource: Reason['resource'], resourceArn: string, decision: Decision, ref: StatementRef): Reason {
+function fromStatement(
+  resource: Reason['resource'],
+  resourceArn: string,
+  decision: Decision,
+  ref: StatementRef,
+): Reason {
   const keys = [...new Set((ref.undeterminedConditions ?? []).map((c) => c.key))];
   const verb = ref.effect === 'Allow' ? 'allows' : 'denies';
   const when = ref.conditional
@@ -39,7 +44,11 @@ function fromStatement(resource: Reason['resource'], resourceArn: string, decisi
 }
 
 /** The reasons behind one decision on one resource. */
-export function decisionReasons(resource: Reason['resource'], resourceArn: string, decision: Decision): Reason[] {
+export function decisionReasons(
+  resource: Reason['resource'],
+  resourceArn: string,
+  decision: Decision,
+): Reason[] {
   if (decision.decision === 'unknown') {
     return decision.invalidPolicies.map(({ origin, error }) => ({
       resource,
@@ -53,7 +62,9 @@ export function decisionReasons(resource: Reason['resource'], resourceArn: strin
     }));
   }
   if (decision.decision === 'denied' && decision.denial === 'implicit') {
-    const layers = decision.missingAllowIn.map((l) => (l === 'identity' ? 'identity policies' : l === 'boundary' ? 'permissions boundary' : 'SCPs'));
+    const layers = decision.missingAllowIn.map((l) =>
+      l === 'identity' ? 'identity policies' : l === 'boundary' ? 'permissions boundary' : 'SCPs',
+    );
     return [
       {
         resource,
@@ -68,9 +79,14 @@ export function decisionReasons(resource: Reason['resource'], resourceArn: strin
 }
 
 /** The reasons for the combined decision on a document and an instance, deduplicated. */
-export function targetReasons(target: TargetDecision, documentArn: string, instanceArn: string | undefined): Reason[] {
+export function targetReasons(
+  target: TargetDecision,
+  documentArn: string,
+  instanceArn: string | undefined,
+): Reason[] {
   const reasons = [...decisionReasons('document', documentArn, target.document)];
-  if (target.instance && instanceArn) reasons.push(...decisionReasons('instance', instanceArn, target.instance));
+  if (target.instance && instanceArn)
+    reasons.push(...decisionReasons('instance', instanceArn, target.instance));
   const seen = new Set<string>();
   return reasons.filter((r) => {
     const key = JSON.stringify(r);

@@ -1,5 +1,12 @@
 import type { CompliancePolicy } from '../config/compliance-policy';
-import type { Finding, GuardrailReport, InstanceReport, PrincipalReport, SessionLoggingReport, Severity } from '../report/types';
+import type {
+  Finding,
+  GuardrailReport,
+  InstanceReport,
+  PrincipalReport,
+  SessionLoggingReport,
+  Severity,
+} from '../report/types';
 
 /** What the rules look at: the account's facts, already decided by the analysis. */
 export interface AuditFacts {

@@ -88,11 +88,13 @@ class MatchCache {
   private principalDependent(policy: CompiledPolicy): boolean {
     let depends = this.dependsOnPrincipal.get(policy);
     if (depends === undefined) {
-      depends = policy.statementsFor(START_SESSION).some(
-        (s) =>
-          s.resources.patterns.some((p) => p.hasVariables) ||
-          s.conditions.some((c) => PRINCIPAL_KEY.test(c.key) || c.values.some((v) => v.includes('${'))),
-      );
+      depends = policy
+        .statementsFor(START_SESSION)
+        .some(
+          (s) =>
+            s.resources.patterns.some((p) => p.hasVariables) ||
+            s.conditions.some((c) => PRINCIPAL_KEY.test(c.key) || c.values.some((v) => v.includes('${'))),
+        );
       this.dependsOnPrincipal.set(policy, depends);
     }
     return depends;
@@ -126,12 +128,17 @@ export function analyzeSessionAccess(
     const docs = documents.map((document): DocumentAccess => {
       const docDecision = evaluate(
         principal.policies,
-        { action: START_SESSION, resource: document.arn, context: combineContexts(document.context, principal.context) },
+        {
+          action: START_SESSION,
+          resource: document.arn,
+          context: combineContexts(document.context, principal.context),
+        },
         { matchPolicy: cache.matcher(principal.arn, document.arn) },
       );
       // A principal denied the document is denied on every instance: no need to ask about them.
       const perClass = classes.map((c): TargetDecision => {
-        if (docDecision.decision === 'denied') return { access: 'denied', document: docDecision, instance: undefined };
+        if (docDecision.decision === 'denied')
+          return { access: 'denied', document: docDecision, instance: undefined };
         const inst = instanceDecision(c);
         return { access: combine(docDecision, inst), document: docDecision, instance: inst };
       });

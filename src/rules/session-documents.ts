@@ -31,8 +31,13 @@ const UNKNOWN_TAGS = requestContext();
  * AWS-owned documents have an empty account field in their ARN; shared and owned documents carry the
  * owner's account.
  */
-export function documentArn(name: string, owner: string | undefined, account: AccountSnapshot['account']): string {
-  const accountField = owner === undefined || owner === 'Amazon' ? '' : /^\d{12}$/.test(owner) ? owner : account.id;
+export function documentArn(
+  name: string,
+  owner: string | undefined,
+  account: AccountSnapshot['account'],
+): string {
+  const accountField =
+    owner === undefined || owner === 'Amazon' ? '' : /^\d{12}$/.test(owner) ? owner : account.id;
   return `arn:${account.partition}:ssm:${account.region}:${accountField}:document/${name}`;
 }
 
@@ -54,7 +59,8 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
   if (snapshot.sessionDocuments === undefined) {
     gaps.push({
       source: 'session-documents',
-      message: 'the Session documents were not listed, so customer-owned port-forwarding documents are unknown',
+      message:
+        'the Session documents were not listed, so customer-owned port-forwarding documents are unknown',
     });
   } else {
     for (const doc of snapshot.sessionDocuments) {
@@ -62,7 +68,10 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
       else if (doc.SessionType === undefined) {
         // Fail closed: a document whose type we could not read may open a Port session.
         add(doc.Name, doc.Owner);
-        gaps.push({ source: `session-documents/${doc.Name}`, message: `the sessionType of ${doc.Name} is unknown; treated as Port` });
+        gaps.push({
+          source: `session-documents/${doc.Name}`,
+          message: `the sessionType of ${doc.Name} is unknown; treated as Port`,
+        });
       }
     }
   }

@@ -7,24 +7,52 @@ const BLIND_SPOT =
   '(AWS-StartSSHSession and every other Port document), because Session Manager only tunnels their encrypted bytes.';
 
 /** What the preferences document (SSM-SessionManagerRunShell) says about session logging. */
-export function describeSessionLogging(preferences: AccountSnapshot['sessionPreferences']): SessionLoggingReport {
+export function describeSessionLogging(
+  preferences: AccountSnapshot['sessionPreferences'],
+): SessionLoggingReport {
   if (preferences === undefined) {
-    return { state: 'unknown', s3: null, cloudWatch: null, coversPortSessions: false, statement: `Session logging settings are unknown. ${BLIND_SPOT}` };
+    return {
+      state: 'unknown',
+      s3: null,
+      cloudWatch: null,
+      coversPortSessions: false,
+      statement: `Session logging settings are unknown. ${BLIND_SPOT}`,
+    };
   }
   if (preferences.state === 'absent') {
-    return { state: 'not-configured', s3: null, cloudWatch: null, coversPortSessions: false, statement: `No session logging is configured. ${BLIND_SPOT}` };
+    return {
+      state: 'not-configured',
+      s3: null,
+      cloudWatch: null,
+      coversPortSessions: false,
+      statement: `No session logging is configured. ${BLIND_SPOT}`,
+    };
   }
   const p = preferences.inputs;
-  const s3 = p.s3BucketName ? { bucket: p.s3BucketName, prefix: p.s3KeyPrefix || null, encrypted: p.s3EncryptionEnabled === true } : null;
+  const s3 = p.s3BucketName
+    ? { bucket: p.s3BucketName, prefix: p.s3KeyPrefix || null, encrypted: p.s3EncryptionEnabled === true }
+    : null;
   const cloudWatch = p.cloudWatchLogGroupName
-    ? { logGroup: p.cloudWatchLogGroupName, encrypted: p.cloudWatchEncryptionEnabled === true, streaming: p.cloudWatchStreamingEnabled === true }
+    ? {
+        logGroup: p.cloudWatchLogGroupName,
+        encrypted: p.cloudWatchEncryptionEnabled === true,
+        streaming: p.cloudWatchStreamingEnabled === true,
+      }
     : null;
   const parts = [
     s3 ? `S3 bucket ${s3.bucket}${s3.encrypted ? ' (encrypted)' : ' (not encrypted)'}` : '',
-    cloudWatch ? `CloudWatch log group ${cloudWatch.logGroup}${cloudWatch.encrypted ? ' (encrypted)' : ' (not encrypted)'}` : '',
+    cloudWatch
+      ? `CloudWatch log group ${cloudWatch.logGroup}${cloudWatch.encrypted ? ' (encrypted)' : ' (not encrypted)'}`
+      : '',
   ].filter(Boolean);
   if (!parts.length) {
-    return { state: 'not-configured', s3, cloudWatch, coversPortSessions: false, statement: `No session logging is configured. ${BLIND_SPOT}` };
+    return {
+      state: 'not-configured',
+      s3,
+      cloudWatch,
+      coversPortSessions: false,
+      statement: `No session logging is configured. ${BLIND_SPOT}`,
+    };
   }
   return {
     state: 'configured',

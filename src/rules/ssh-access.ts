@@ -25,7 +25,9 @@ export const sshAccessRule: Rule = {
               ? 'can open SSH sessions under some conditions'
               : 'can open SSH sessions';
         const reach =
-          p.sshReachableInstances === '*' ? 'all SSH-capable instances' : `${p.sshReachableInstances.length} SSH-capable instance(s)`;
+          p.sshReachableInstances === '*'
+            ? 'all SSH-capable instances'
+            : `${p.sshReachableInstances.length} SSH-capable instance(s)`;
         return {
           rule: this.id,
           severity: p.sshOverSessionManager === 'conditional' ? 'medium' : 'high',

@@ -20,7 +20,11 @@ export const SSH_GUARDRAIL_SNIPPET = {
 const NOTHING_KNOWN = requestContext();
 
 /** Every attached Deny statement that covers ssm:StartSession on the SSH document. */
-export function findGuardrails(policies: readonly AttachedPolicy[], sshDocumentArn: string, principalsCovered: number): GuardrailReport {
+export function findGuardrails(
+  policies: readonly AttachedPolicy[],
+  sshDocumentArn: string,
+  principalsCovered: number,
+): GuardrailReport {
   const statements: GuardrailReport['statements'][number][] = [];
   const seen = new Set<string>();
   for (const { origin, compiled } of policies) {

@@ -31,7 +31,9 @@ export async function loadSnapshotDirectory(dir: string): Promise<AccountSnapsho
   } catch (error) {
     // Name the file with its directory, so the message points at something the user can open.
     if (error instanceof SnapshotInputError && !error.file.startsWith(dir)) {
-      throw new SnapshotInputError(join(dir, error.file), error.message.slice(error.file.length + 2), { cause: error.cause });
+      throw new SnapshotInputError(join(dir, error.file), error.message.slice(error.file.length + 2), {
+        cause: error.cause,
+      });
     }
     throw error;
   }

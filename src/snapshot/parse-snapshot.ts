@@ -12,7 +12,13 @@ import {
   sessionPreferencesFile,
   tagsFile,
 } from './schemas';
-import type { AccountSnapshot, AuthorizationDetails, Gap, InstanceInformation, SessionPreferences } from './types';
+import type {
+  AccountSnapshot,
+  AuthorizationDetails,
+  Gap,
+  InstanceInformation,
+  SessionPreferences,
+} from './types';
 
 /** The files of a snapshot directory (DESIGN.md, "Input: a snapshot directory"). */
 export const SNAPSHOT_FILES = {
@@ -60,7 +66,10 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, file: string):
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0] as z.core.$ZodIssue;
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? `${issue.message.replace(/, received undefined$/, '')} (missing)` : issue.message;
+    const message =
+      issue.code === 'invalid_type' && issue.input === undefined
+        ? `${issue.message.replace(/, received undefined$/, '')} (missing)`
+        : issue.message;
     throw new SnapshotInputError(file, `${formatPath(issue.path)}: ${message}`, { cause: result.error });
   }
   return result.data;
@@ -91,7 +100,10 @@ function partitionOf(arn: string | undefined): string {
 export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
   for (const key of REQUIRED_FILES) {
     if (texts[key] === undefined) {
-      throw new SnapshotInputError(SNAPSHOT_FILES[key], `required file is missing (write it with: ${HOW_TO_WRITE[key]})`);
+      throw new SnapshotInputError(
+        SNAPSHOT_FILES[key],
+        `required file is missing (write it with: ${HOW_TO_WRITE[key]})`,
+      );
     }
   }
   const gaps: Gap[] = [];
@@ -103,18 +115,28 @@ export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
   const iamValue = read('iam');
   const iam = validate(iamFile, iamValue, SNAPSHOT_FILES.iam);
   if (iam.IsTruncated === true) {
-    gaps.push({ source: 'iam', message: 'iam.json is truncated (IsTruncated: true): principals and policies after the last page are missing' });
+    gaps.push({
+      source: 'iam',
+      message:
+        'iam.json is truncated (IsTruncated: true): principals and policies after the last page are missing',
+    });
   }
 
   const instances = validate(instancesFile, read('instances'), SNAPSHOT_FILES.instances);
   if (instances.NextToken) {
-    gaps.push({ source: 'instances', message: 'instances.json is truncated (NextToken present): instances after the last page are missing' });
+    gaps.push({
+      source: 'instances',
+      message: 'instances.json is truncated (NextToken present): instances after the last page are missing',
+    });
   }
 
   const optional = (key: SnapshotFileKey, unknownMeans: string): unknown => {
     const file = SNAPSHOT_FILES[key];
     if (texts[key] === undefined) {
-      gaps.push({ source: key === 'activationTier' ? 'activation-tier' : file.replace(/\.json$/, ''), message: `${file} is not in the snapshot: ${unknownMeans}` });
+      gaps.push({
+        source: key === 'activationTier' ? 'activation-tier' : file.replace(/\.json$/, ''),
+        message: `${file} is not in the snapshot: ${unknownMeans}`,
+      });
       return undefined;
     }
     const value = read(key);
@@ -128,7 +150,9 @@ export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
 
   let activationTier: AccountSnapshot['activationTier'];
   const tierValue = optional('activationTier', 'the instances tier is unknown');
-  if (tierValue !== undefined) activationTier = validate(activationTierFile, tierValue, SNAPSHOT_FILES.activationTier).ServiceSetting.SettingValue;
+  if (tierValue !== undefined)
+    activationTier = validate(activationTierFile, tierValue, SNAPSHOT_FILES.activationTier).ServiceSetting
+      .SettingValue;
 
   let sessionPreferences: AccountSnapshot['sessionPreferences'];
   const prefsValue = optional('sessionPreferences', 'session logging settings are unknown');
@@ -143,15 +167,25 @@ export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
         try {
           content = doc.DocumentFormat === 'YAML' ? parseYaml(content) : JSON.parse(content);
         } catch (cause) {
-          throw new SnapshotInputError(SNAPSHOT_FILES.sessionPreferences, `Content is not valid ${doc.DocumentFormat ?? 'JSON'}`, { cause });
+          throw new SnapshotInputError(
+            SNAPSHOT_FILES.sessionPreferences,
+            `Content is not valid ${doc.DocumentFormat ?? 'JSON'}`,
+            { cause },
+          );
         }
       }
-      const inputs = validate(sessionPreferencesContent, content, `${SNAPSHOT_FILES.sessionPreferences} Content`).inputs ?? {};
+      const inputs =
+        validate(sessionPreferencesContent, content, `${SNAPSHOT_FILES.sessionPreferences} Content`).inputs ??
+        {};
       const prefs: SessionPreferences = {
         ...(inputs.s3BucketName !== undefined ? { s3BucketName: inputs.s3BucketName } : {}),
         ...(inputs.s3KeyPrefix !== undefined ? { s3KeyPrefix: inputs.s3KeyPrefix } : {}),
-        ...(inputs.s3EncryptionEnabled !== undefined ? { s3EncryptionEnabled: asBoolean(inputs.s3EncryptionEnabled) } : {}),
-        ...(inputs.cloudWatchLogGroupName !== undefined ? { cloudWatchLogGroupName: inputs.cloudWatchLogGroupName } : {}),
+        ...(inputs.s3EncryptionEnabled !== undefined
+          ? { s3EncryptionEnabled: asBoolean(inputs.s3EncryptionEnabled) }
+          : {}),
+        ...(inputs.cloudWatchLogGroupName !== undefined
+          ? { cloudWatchLogGroupName: inputs.cloudWatchLogGroupName }
+          : {}),
         ...(inputs.cloudWatchEncryptionEnabled !== undefined
           ? { cloudWatchEncryptionEnabled: asBoolean(inputs.cloudWatchEncryptionEnabled) }
           : {}),
@@ -167,7 +201,11 @@ export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
   let sessionDocuments: AccountSnapshot['sessionDocuments'];
   const docsValue = optional('sessionDocuments', 'customer-owned port-forwarding documents are unknown');
   if (docsValue !== undefined) {
-    sessionDocuments = validate(sessionDocumentsFile, docsValue, SNAPSHOT_FILES.sessionDocuments).DocumentIdentifiers.map((d) => ({
+    sessionDocuments = validate(
+      sessionDocumentsFile,
+      docsValue,
+      SNAPSHOT_FILES.sessionDocuments,
+    ).DocumentIdentifiers.map((d) => ({
       Name: d.Name,
       ...(d.Owner !== undefined ? { Owner: d.Owner } : {}),
       ...(d.SessionType !== undefined ? { SessionType: d.SessionType } : {}),
@@ -175,7 +213,10 @@ export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
   }
 
   let tags: AccountSnapshot['tags'];
-  const tagsValue = optional('tags', 'instance tags are unknown, so tag conditions stay conditional and tag exemptions cannot apply');
+  const tagsValue = optional(
+    'tags',
+    'instance tags are unknown, so tag conditions stay conditional and tag exemptions cannot apply',
+  );
   if (tagsValue !== undefined) {
     const byInstance: Record<string, Record<string, string>> = {};
     for (const t of validate(tagsFile, tagsValue, SNAPSHOT_FILES.tags).Tags) {

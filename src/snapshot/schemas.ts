@@ -7,7 +7,10 @@ import { z } from 'zod';
 const policyDocument = z.union([z.string(), z.looseObject({})]);
 const inlinePolicy = z.looseObject({ PolicyName: z.string(), PolicyDocument: policyDocument });
 const attached = z.looseObject({ PolicyName: z.string().optional(), PolicyArn: z.string() });
-const boundary = z.looseObject({ PermissionsBoundaryType: z.string().optional(), PermissionsBoundaryArn: z.string() });
+const boundary = z.looseObject({
+  PermissionsBoundaryType: z.string().optional(),
+  PermissionsBoundaryArn: z.string(),
+});
 const tag = z.looseObject({ Key: z.string(), Value: z.string() });
 
 const user = z.looseObject({

@@ -131,7 +131,10 @@ export interface AccountSnapshot {
    * `absent` when the account has no preferences document (no logging configured); undefined when
    * unknown.
    */
-  readonly sessionPreferences: { readonly state: 'configured'; readonly inputs: SessionPreferences } | { readonly state: 'absent' } | undefined;
+  readonly sessionPreferences:
+    | { readonly state: 'configured'; readonly inputs: SessionPreferences }
+    | { readonly state: 'absent' }
+    | undefined;
   /** Undefined when unknown: then only the AWS-owned port documents are known. */
   readonly sessionDocuments: readonly SessionDocument[] | undefined;
   /** Tags per instance id; undefined when tags were not collected. */

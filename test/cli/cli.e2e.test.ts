@@ -13,7 +13,11 @@ const EXAMPLE = join(ROOT, 'examples', 'account');
 const EXAMPLE_POLICY = join(ROOT, 'examples', 'policy.yaml');
 
 function run(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -45,12 +49,19 @@ describe('ssm-ssh-audit on the bundled example account', () => {
     const { code, stdout, stderr } = run(['--input', EXAMPLE, '--policy', EXAMPLE_POLICY]);
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    const order = ['8 of 16 principals and 4 of 7 instances NON_COMPLIANT', 'Non-compliant principals (8)', 'Exposed instances (4)', 'Unaudited sessions', 'Remediation'];
+    const order = [
+      '8 of 16 principals and 4 of 7 instances NON_COMPLIANT',
+      'Non-compliant principals (8)',
+      'Exposed instances (4)',
+      'Unaudited sessions',
+      'Remediation',
+    ];
     const positions = order.map((text) => stdout.indexOf(text));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(stdout).toContain('does not record SSH or port-forwarding sessions');
     expect(stdout).toContain('statement "SSHOnlyWithMFA" of inline policy SSHWithMFA');
+    // eslint-disable-next-line no-control-regex
     expect(stdout).not.toMatch(/\u001b\[/);
   });
 
@@ -58,17 +69,29 @@ describe('ssm-ssh-audit on the bundled example account', () => {
     const { code, stdout } = run(['--input', EXAMPLE, '--policy', EXAMPLE_POLICY, '--format', 'json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    const expected = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'examples', 'expected.json'), 'utf8')) as Expected;
+    const expected = JSON.parse(
+      readFileSync(join(ROOT, 'test', 'fixtures', 'examples', 'expected.json'), 'utf8'),
+    ) as Expected;
     expect(report.schemaVersion).toBe(1);
     expect(report.account).toEqual({ id: '111122223333', region: 'eu-west-1' });
     expect(report.complete).toBe(expected.complete);
     expect(report.gaps).toEqual([]);
     const principals = Object.fromEntries(
-      report.principals.map((p: Record<string, unknown>) => [p.arn, Object.fromEntries(Object.keys(expected.principals[p.arn as string] ?? { missing: 1 }).map((k) => [k, p[k]]))]),
+      report.principals.map((p: Record<string, unknown>) => [
+        p.arn,
+        Object.fromEntries(
+          Object.keys(expected.principals[p.arn as string] ?? { missing: 1 }).map((k) => [k, p[k]]),
+        ),
+      ]),
     );
     expect(principals).toEqual(expected.principals);
     const instances = Object.fromEntries(
-      report.instances.map((i: Record<string, unknown>) => [i.instanceId, Object.fromEntries(Object.keys(expected.instances[i.instanceId as string] ?? { missing: 1 }).map((k) => [k, i[k]]))]),
+      report.instances.map((i: Record<string, unknown>) => [
+        i.instanceId,
+        Object.fromEntries(
+          Object.keys(expected.instances[i.instanceId as string] ?? { missing: 1 }).map((k) => [k, i[k]]),
+        ),
+      ]),
     );
     expect(instances).toEqual(expected.instances);
     expect(report.guardrail.exists).toBe(expected.guardrailExists);
@@ -96,7 +119,9 @@ describe('ssm-ssh-audit on the bundled example account', () => {
       }),
     );
     const jordan = report.principals.find((p: { name: string }) => p.name === 'jordan.lee');
-    expect(jordan.reasons).toContainEqual(expect.objectContaining({ sid: 'VisualEditor1', effect: 'Deny', denial: 'explicit' }));
+    expect(jordan.reasons).toContainEqual(
+      expect.objectContaining({ sid: 'VisualEditor1', effect: 'Deny', denial: 'explicit' }),
+    );
   });
 
   it('writes markdown for a ticket', () => {
@@ -125,13 +150,26 @@ describe('ssm-ssh-audit on the bundled example account', () => {
 describe('ssm-ssh-audit on bad input', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['a missing directory', () => ['--input', join(work, 'nope')], /nope: no such directory/],
-    ['a missing iam.json', () => ['--input', variant('no-iam', (d) => rmSync(join(d, 'iam.json')))], /iam\.json: required file is missing/],
+    [
+      'a missing iam.json',
+      () => ['--input', variant('no-iam', (d) => rmSync(join(d, 'iam.json')))],
+      /iam\.json: required file is missing/,
+    ],
     [
       'truncated JSON in instances.json',
-      () => ['--input', variant('truncated', (d) => writeFileSync(join(d, 'instances.json'), '{"InstanceInformationList": [{"InstanceId": "i-0'))],
+      () => [
+        '--input',
+        variant('truncated', (d) =>
+          writeFileSync(join(d, 'instances.json'), '{"InstanceInformationList": [{"InstanceId": "i-0'),
+        ),
+      ],
       /instances\.json: not valid JSON/,
     ],
-    ['the wrong top-level shape', () => ['--input', variant('array', (d) => writeFileSync(join(d, 'iam.json'), '[]'))], /iam\.json: \(top level\): .*expected object/],
+    [
+      'the wrong top-level shape',
+      () => ['--input', variant('array', (d) => writeFileSync(join(d, 'iam.json'), '[]'))],
+      /iam\.json: \(top level\): .*expected object/,
+    ],
     [
       'a field of the wrong type',
       () => [
@@ -144,26 +182,42 @@ describe('ssm-ssh-audit on bad input', () => {
       ],
       /iam\.json: RoleDetailList\[2\]\.RoleName: .*expected string, received number/,
     ],
-    ['an invalid compliance policy', () => ['--input', EXAMPLE, '--policy', join(ROOT, 'package.json')], /package\.json: \(top level\): Unrecognized keys/],
+    [
+      'an invalid compliance policy',
+      () => ['--input', EXAMPLE, '--policy', join(ROOT, 'package.json')],
+      /package\.json: \(top level\): Unrecognized keys/,
+    ],
     ['an unknown option', () => ['--input', EXAMPLE, '--frmat', 'json'], /Unknown option '--frmat'/],
-    ['an unknown format', () => ['--input', EXAMPLE, '--format', 'xml'], /--format must be one of text, json, markdown/],
+    [
+      'an unknown format',
+      () => ['--input', EXAMPLE, '--format', 'xml'],
+      /--format must be one of text, json, markdown/,
+    ],
   ];
 
-  it.each(cases)('rejects %s with a one-line error, exit code 2 and no stack trace', (_name, args, message) => {
-    const { code, stdout, stderr } = run(args());
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    const first = stderr.split('\n')[0] as string;
-    expect(first).toMatch(/^ssm-ssh-audit: /);
-    expect(first).toMatch(message);
-    expect(stderr).not.toMatch(/\n\s+at /);
-  });
+  it.each(cases)(
+    'rejects %s with a one-line error, exit code 2 and no stack trace',
+    (_name, args, message) => {
+      const { code, stdout, stderr } = run(args());
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      const first = stderr.split('\n')[0] as string;
+      expect(first).toMatch(/^ssm-ssh-audit: /);
+      expect(first).toMatch(message);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('still audits when one policy inside the snapshot is corrupt: that principal is unknown, the rest decided', () => {
     const dir = variant('corrupt-policy', (d) => {
       const iam = JSON.parse(readFileSync(join(d, 'iam.json'), 'utf8'));
       const ops = iam.RoleDetailList.find((r: { RoleName: string }) => r.RoleName === 'OpsAdmin');
-      ops.RolePolicyList = [{ PolicyName: 'Truncated', PolicyDocument: encodeURIComponent('{"Version":"2012-10-17","Statement":[{"Effect":"Allow"') }];
+      ops.RolePolicyList = [
+        {
+          PolicyName: 'Truncated',
+          PolicyDocument: encodeURIComponent('{"Version":"2012-10-17","Statement":[{"Effect":"Allow"'),
+        },
+      ];
       ops.AttachedManagedPolicies = [];
       writeFileSync(join(d, 'iam.json'), JSON.stringify(iam));
     });
@@ -172,7 +226,9 @@ describe('ssm-ssh-audit on bad input', () => {
     expect(stderr).toContain('incomplete');
     const report = JSON.parse(stdout);
     expect(report.complete).toBe(false);
-    expect(report.gaps).toEqual([expect.objectContaining({ message: expect.stringContaining('policy "Truncated"') })]);
+    expect(report.gaps).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('policy "Truncated"') }),
+    ]);
     const byName = Object.fromEntries(report.principals.map((p: { name: string }) => [p.name, p]));
     expect(byName.OpsAdmin).toMatchObject({ sshOverSessionManager: 'unknown', compliance: 'NON_COMPLIANT' });
     expect(byName['alice.nguyen']).toMatchObject({ sshOverSessionManager: 'allowed' });

@@ -1,7 +1,12 @@
 import { compilePattern, type PatternFlavour } from '../pattern';
 import type { ConditionOperator, ValueMatcher } from './operator';
 
-function stringOperator(name: string, negated: boolean, flavour: PatternFlavour, ignoreCase: boolean): ConditionOperator {
+function stringOperator(
+  name: string,
+  negated: boolean,
+  flavour: PatternFlavour,
+  ignoreCase: boolean,
+): ConditionOperator {
   return {
     name,
     negated,
