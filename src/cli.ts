@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
   CompliancePolicyError,
@@ -10,6 +11,8 @@ import { renderJson, renderMarkdown, renderText, type AuditReport } from './repo
 import { audit } from './rules/audit';
 import { SnapshotInputError } from './snapshot/errors';
 import { loadSnapshotDirectory } from './snapshot/load-directory';
+import type { SnapshotValues } from './snapshot/parse-snapshot';
+import type { AccountSnapshot } from './snapshot/types';
 
 /**
  * The `ssm-ssh-audit` command. Exit codes: 0 after a completed audit, 1 with --fail-on-findings when
@@ -17,12 +20,18 @@ import { loadSnapshotDirectory } from './snapshot/load-directory';
  * to stderr only.
  */
 const USAGE = `Usage: ssm-ssh-audit --input DIR [options]
+       ssm-ssh-audit --live [--region R] [--profile P] [options]
+       ssm-ssh-audit snapshot --out DIR [--region R] [--profile P]
 
 Audits who can open SSH and port-forwarding sessions through AWS Systems Manager Session Manager.
 Session Manager cannot log those sessions: they are unaudited.
 
 Options:
   --input DIR            snapshot directory of AWS CLI outputs (iam.json, instances.json, account.json, ...)
+  --live                 read the account directly with the AWS SDK (read-only calls) instead of --input
+  --region R, --profile P  for --live and snapshot: the region and the shared-config profile
+  --max-attempts N       for --live and snapshot: attempts per AWS call, retries included (default 8)
+  --out DIR              for snapshot: the directory to write
   --policy FILE          compliance policy, JSON or YAML (default: nobody may use SSH or port forwarding)
   --format FORMAT        text (default), json or markdown
   --output FILE          write the report to FILE instead of stdout
@@ -39,23 +48,45 @@ export class UsageError extends Error {
 const FORMATS = ['text', 'json', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface Options {
-  input: string;
+interface AwsOptions {
+  region: string | undefined;
+  profile: string | undefined;
+  maxAttempts: number | undefined;
+}
+
+interface AuditOptions extends AwsOptions {
+  command: 'audit';
+  input: string | undefined;
+  live: boolean;
   policy: string | undefined;
   format: Format;
   output: string | undefined;
   failOnFindings: boolean;
   color: boolean | undefined;
-  debug: boolean;
 }
 
-function parseOptions(argv: readonly string[]): Options | 'help' | 'version' {
+interface SnapshotOptions extends AwsOptions {
+  command: 'snapshot';
+  out: string;
+}
+
+type Options = AuditOptions | SnapshotOptions | { command: 'help' } | { command: 'version' };
+
+function parseOptions(argv: readonly string[]): Options {
+  const args = [...argv];
+  const snapshot = args[0] === 'snapshot';
+  if (snapshot) args.shift();
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       options: {
         input: { type: 'string', short: 'i' },
+        live: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        'max-attempts': { type: 'string' },
         policy: { type: 'string', short: 'p' },
         format: { type: 'string', short: 'f', default: 'text' },
         output: { type: 'string', short: 'o' },
@@ -73,19 +104,37 @@ function parseOptions(argv: readonly string[]): Options | 'help' | 'version' {
     throw new UsageError((cause as Error).message, { cause });
   }
   const v = parsed.values;
-  if (v.help) return 'help';
-  if (v.version) return 'version';
-  if (!v.input) throw new UsageError('--input DIR is required (a snapshot directory of AWS CLI outputs)');
-  if (!FORMATS.includes(v.format as Format))
+  if (v.help) return { command: 'help' };
+  if (v.version) return { command: 'version' };
+  let maxAttempts: number | undefined;
+  if (v['max-attempts'] !== undefined) {
+    maxAttempts = Number(v['max-attempts']);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {
+      throw new UsageError(`--max-attempts must be a whole number from 1 to 20 (got "${v['max-attempts']}")`);
+    }
+  }
+  const aws = { region: v.region, profile: v.profile, maxAttempts };
+  if (snapshot) {
+    if (!v.out) throw new UsageError('snapshot needs --out DIR, the directory to write');
+    return { command: 'snapshot', out: v.out, ...aws };
+  }
+  if (v.input && v.live) throw new UsageError('--input and --live exclude each other');
+  if (!v.input && !v.live) {
+    throw new UsageError('--input DIR (a snapshot directory of AWS CLI outputs) or --live is required');
+  }
+  if (!FORMATS.includes(v.format as Format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${v.format}")`);
+  }
   return {
+    command: 'audit',
     input: v.input,
+    live: v.live === true,
     policy: v.policy,
     format: v.format as Format,
     output: v.output,
     failOnFindings: v['fail-on-findings'] === true,
     color: v['no-color'] ? false : v.color,
-    debug: v.debug === true,
+    ...aws,
   };
 }
 
@@ -109,44 +158,105 @@ function render(report: AuditReport, format: Format, color: boolean): string {
   return renderText(report, { color });
 }
 
-const EXPECTED_ERRORS = ['UsageError', 'SnapshotInputError', 'CompliancePolicyError'];
+/**
+ * Reads the account live. The SDK is imported here, lazily, so that an audit of a snapshot on disk
+ * never pays for loading it.
+ */
+async function collectLive(options: AwsOptions): Promise<SnapshotValues> {
+  const { createCollectorClients, resolvedRegion } = await import('./snapshot/aws-clients');
+  const { collectSnapshot } = await import('./snapshot/collect-live');
+  const clients = createCollectorClients(options);
+  let region: string;
+  try {
+    region = await resolvedRegion(clients);
+  } catch (cause) {
+    throw new UsageError('no AWS region: pass --region or set AWS_REGION', { cause });
+  }
+  const tty = process.stderr.isTTY === true;
+  const values = await collectSnapshot(clients, {
+    region,
+    onProgress: (p) => {
+      if (!tty) return;
+      process.stderr.write(
+        `\r\u001b[Kreading ${p.phase}: ${p.pages} page(s), ${p.principals} principal(s), ${p.instances} instance(s)`,
+      );
+      if (p.phase === 'done') process.stderr.write('\n');
+    },
+  });
+  return values;
+}
+
+const EXPECTED_ERRORS = ['UsageError', 'SnapshotInputError', 'CompliancePolicyError', 'CollectionError'];
+
+/** Phase timings on stderr as one JSON line when SSM_SSH_AUDIT_TIMINGS=1, for the benchmark. */
+function reportTimings(timings: Record<string, number>): void {
+  if (process.env.SSM_SSH_AUDIT_TIMINGS !== '1') return;
+  const rounded = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  process.stderr.write(`${JSON.stringify({ timings: rounded })}\n`);
+}
+
+async function runAudit(options: AuditOptions): Promise<number> {
+  const t0 = performance.now();
+  const policy = await loadPolicy(options.policy);
+  let snapshot: AccountSnapshot;
+  if (options.live) {
+    const { parseSnapshotValues } = await import('./snapshot/parse-snapshot');
+    snapshot = parseSnapshotValues(await collectLive(options));
+  } else {
+    snapshot = await loadSnapshotDirectory(options.input as string);
+  }
+  const t1 = performance.now();
+  const report = audit(snapshot, policy);
+  const t2 = performance.now();
+  const toFile = options.output !== undefined;
+  const color = options.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const text = render(report, options.format, color);
+  if (toFile) {
+    try {
+      await writeFile(options.output as string, text);
+    } catch (cause) {
+      throw new UsageError(
+        `--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})`,
+        { cause },
+      );
+    }
+    process.stderr.write(`ssm-ssh-audit: report written to ${options.output}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  reportTimings({ loadMs: t1 - t0, evaluateMs: t2 - t1, renderMs: performance.now() - t2 });
+  if (!report.complete) {
+    process.stderr.write(`ssm-ssh-audit: the report is incomplete (${report.gaps.length} gap(s))\n`);
+  }
+  const nonCompliant = report.summary.nonCompliantPrincipals + report.summary.nonCompliantInstances > 0;
+  return options.failOnFindings && nonCompliant ? 1 : 0;
+}
+
+async function runSnapshot(options: SnapshotOptions): Promise<number> {
+  const values = await collectLive(options);
+  const { writeSnapshotDirectory } = await import('./snapshot/write-directory');
+  const written = await writeSnapshotDirectory(options.out, values);
+  process.stderr.write(`ssm-ssh-audit: wrote ${written.length} file(s) to ${options.out}\n`);
+  return 0;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const options = parseOptions(argv);
-    if (options === 'help') {
-      process.stdout.write(USAGE);
-      return 0;
+    switch (options.command) {
+      case 'help':
+        process.stdout.write(USAGE);
+        return 0;
+      case 'version':
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        process.stdout.write(`${(require('../package.json') as { version: string }).version}\n`);
+        return 0;
+      case 'snapshot':
+        return await runSnapshot(options);
+      case 'audit':
+        return await runAudit(options);
     }
-    if (options === 'version') {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      process.stdout.write(`${(require('../package.json') as { version: string }).version}\n`);
-      return 0;
-    }
-    const policy = await loadPolicy(options.policy);
-    const snapshot = await loadSnapshotDirectory(options.input);
-    const report = audit(snapshot, policy);
-    const toFile = options.output !== undefined;
-    const color = options.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
-    const text = render(report, options.format, color);
-    if (toFile) {
-      try {
-        await writeFile(options.output as string, text);
-      } catch (cause) {
-        throw new UsageError(
-          `--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})`,
-          { cause },
-        );
-      }
-      process.stderr.write(`ssm-ssh-audit: report written to ${options.output}\n`);
-    } else {
-      process.stdout.write(text);
-    }
-    if (!report.complete)
-      process.stderr.write(`ssm-ssh-audit: the report is incomplete (${report.gaps.length} gap(s))\n`);
-    const nonCompliant = report.summary.nonCompliantPrincipals + report.summary.nonCompliantInstances > 0;
-    return options.failOnFindings && nonCompliant ? 1 : 0;
   } catch (error) {
     const e = error as Error;
     if (debug) process.stderr.write(`${e.stack ?? e}\n`);

@@ -165,7 +165,7 @@ export function audit(
   };
   const findings = RULES.flatMap((rule) => rule.check(facts));
 
-  const gaps: Gap[] = [...snapshot.gaps, ...inventory.gaps, ...instanceGaps, ...documentGaps];
+  const gaps = mergeGaps([...snapshot.gaps, ...inventory.gaps, ...instanceGaps, ...documentGaps]);
   return {
     schemaVersion: 1,
     generatedAt: now.toISOString(),
@@ -191,6 +191,17 @@ export function audit(
     instances: instanceReports,
     findings,
   };
+}
+
+/** One gap per source: what the loader and the rules say about the same missing data, together. */
+function mergeGaps(gaps: readonly Gap[]): Gap[] {
+  const bySource = new Map<string, string[]>();
+  for (const gap of gaps) {
+    const messages = bySource.get(gap.source) ?? [];
+    if (!messages.includes(gap.message)) messages.push(gap.message);
+    bySource.set(gap.source, messages);
+  }
+  return [...bySource].map(([source, messages]) => ({ source, message: messages.join('; ') }));
 }
 
 function representativeInstance(account: AccountSnapshot['account']): ManagedInstance {

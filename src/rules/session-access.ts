@@ -140,7 +140,13 @@ export function analyzeSessionAccess(
         if (docDecision.decision === 'denied')
           return { access: 'denied', document: docDecision, instance: undefined };
         const inst = instanceDecision(c);
-        return { access: combine(docDecision, inst), document: docDecision, instance: inst };
+        const access = combine(docDecision, inst);
+        // Access to a document of unknown type may be access to a Port document: unknown, not denied.
+        return {
+          access: document.placeholder && access !== 'denied' ? 'unknown' : access,
+          document: docDecision,
+          instance: inst,
+        };
       });
       return { document, perClass };
     });

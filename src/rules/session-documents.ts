@@ -21,11 +21,20 @@ export interface PortDocument {
   readonly awsOwned: boolean;
   /** True for AWS-StartSSHSession. */
   readonly ssh: boolean;
+  /**
+   * A stand-in for the customer-owned documents of an account whose Session documents were not
+   * listed: access to it means access to a document that may be a Port document, so it counts as
+   * `unknown`, never as `denied`.
+   */
+  readonly placeholder?: boolean;
   /** The document's own tags: AWS-owned documents have none; customer ones are not collected. */
   readonly context: RequestContext;
 }
 
 const UNKNOWN_TAGS = requestContext();
+
+/** The placeholder's name: not a valid SSM document name, so it never collides with a real one. */
+export const UNLISTED_DOCUMENT = '(unlisted customer document)';
 
 /**
  * AWS-owned documents have an empty account field in their ARN; shared and owned documents carry the
@@ -61,6 +70,14 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
       source: 'session-documents',
       message:
         'the Session documents were not listed, so customer-owned port-forwarding documents are unknown',
+    });
+    documents.set(UNLISTED_DOCUMENT, {
+      name: UNLISTED_DOCUMENT,
+      arn: documentArn(UNLISTED_DOCUMENT, snapshot.account.id, snapshot.account),
+      awsOwned: false,
+      ssh: false,
+      context: UNKNOWN_TAGS,
+      placeholder: true,
     });
   } else {
     for (const doc of snapshot.sessionDocuments) {

@@ -48,6 +48,9 @@ export const HOW_TO_WRITE: Record<SnapshotFileKey, string> = {
 /** File contents by key; undefined when the file does not exist. */
 export type SnapshotTexts = Partial<Record<SnapshotFileKey, string>>;
 
+/** The parsed JSON of each file by key, as the live collector produces it; undefined when absent. */
+export type SnapshotValues = Partial<Record<SnapshotFileKey, unknown>>;
+
 function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
@@ -66,10 +69,10 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, file: string):
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0] as z.core.$ZodIssue;
-    const message =
-      issue.code === 'invalid_type' && issue.input === undefined
-        ? `${issue.message.replace(/, received undefined$/, '')} (missing)`
-        : issue.message;
+    // zod reports a missing field as "expected X, received undefined".
+    const message = /, received undefined$/.test(issue.message)
+      ? `${issue.message.replace(/, received undefined$/, '')} (missing)`
+      : issue.message;
     throw new SnapshotInputError(file, `${formatPath(issue.path)}: ${message}`, { cause: result.error });
   }
   return result.data;
@@ -98,16 +101,31 @@ function partitionOf(arn: string | undefined): string {
  * files that are missing, or that record a failed read, become gaps.
  */
 export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
+  checkRequired(texts);
+  const values: SnapshotValues = {};
+  for (const key of Object.keys(texts) as SnapshotFileKey[]) {
+    const text = texts[key];
+    if (text !== undefined) values[key] = parseJson(text, SNAPSHOT_FILES[key]);
+  }
+  return parseSnapshotValues(values);
+}
+
+function checkRequired(files: SnapshotTexts | SnapshotValues): void {
   for (const key of REQUIRED_FILES) {
-    if (texts[key] === undefined) {
+    if (files[key] === undefined) {
       throw new SnapshotInputError(
         SNAPSHOT_FILES[key],
         `required file is missing (write it with: ${HOW_TO_WRITE[key]})`,
       );
     }
   }
+}
+
+/** The same as parseSnapshot, for files already parsed (the live collector's output). */
+export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
+  checkRequired(values);
   const gaps: Gap[] = [];
-  const read = (key: SnapshotFileKey): unknown => parseJson(texts[key] as string, SNAPSHOT_FILES[key]);
+  const read = (key: SnapshotFileKey): unknown => values[key];
 
   const accountValue = read('account');
   const account = validate(accountFile, accountValue, SNAPSHOT_FILES.account);
@@ -132,7 +150,7 @@ export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
 
   const optional = (key: SnapshotFileKey, unknownMeans: string): unknown => {
     const file = SNAPSHOT_FILES[key];
-    if (texts[key] === undefined) {
+    if (values[key] === undefined) {
       gaps.push({
         source: key === 'activationTier' ? 'activation-tier' : file.replace(/\.json$/, ''),
         message: `${file} is not in the snapshot: ${unknownMeans}`,
