@@ -10,5 +10,8 @@ module.exports = {
   testTimeout: 120000,
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // middy is ESM-only: compile its files to CommonJS for jest.
+    '^.+/node_modules/@middy/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
 };

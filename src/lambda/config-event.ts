@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+/**
+ * The event AWS Config sends a custom Lambda rule, and its JSON-string fields, validated. A malformed
+ * event fails the invocation with a message naming the field, and nothing is posted.
+ */
+const configurationItem = z.looseObject({
+  configurationItemStatus: z.string(),
+  resourceType: z.string(),
+  resourceId: z.string(),
+  resourceName: z.string().nullish(),
+  configurationItemCaptureTime: z.string(),
+  awsAccountId: z.string().optional(),
+  configuration: z.unknown().optional(),
+});
+
+const configurationItemSummary = z.looseObject({
+  configurationItemStatus: z.string(),
+  resourceType: z.string(),
+  resourceId: z.string(),
+  resourceName: z.string().nullish(),
+  configurationItemCaptureTime: z.string(),
+});
+
+export const invokingEventSchema = z.discriminatedUnion('messageType', [
+  z.looseObject({
+    messageType: z.literal('ConfigurationItemChangeNotification'),
+    configurationItem,
+    notificationCreationTime: z.string().optional(),
+  }),
+  z.looseObject({
+    messageType: z.literal('OversizedConfigurationItemChangeNotification'),
+    configurationItemSummary,
+    notificationCreationTime: z.string().optional(),
+  }),
+  z.looseObject({
+    messageType: z.literal('ScheduledNotification'),
+    notificationCreationTime: z.string(),
+    awsAccountId: z.string().optional(),
+  }),
+]);
+
+export const configRuleEventSchema = z.looseObject({
+  version: z.string().optional(),
+  invokingEvent: z.string().min(1),
+  ruleParameters: z.string().optional(),
+  resultToken: z.string().min(1),
+  eventLeftScope: z.boolean().optional(),
+  executionRoleArn: z.string().optional(),
+  configRuleArn: z.string().optional(),
+  configRuleName: z.string().min(1),
+  configRuleId: z.string().optional(),
+  accountId: z.string().optional(),
+});
+
+export type ConfigRuleEvent = z.output<typeof configRuleEventSchema>;
+export type InvokingEvent = z.output<typeof invokingEventSchema>;
+export type ConfigurationItem = z.output<typeof configurationItem>;
+
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+}
+
+function firstIssue(error: z.ZodError, where: string): string {
+  const issue = error.issues[0] as z.core.$ZodIssue;
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return `${where}${path}: ${issue.message}`;
+}
+
+export function parseConfigRuleEvent(event: unknown): {
+  event: ConfigRuleEvent;
+  invoking: InvokingEvent;
+  ruleParameters: unknown;
+} {
+  const parsed = configRuleEventSchema.safeParse(event);
+  if (!parsed.success)
+    throw new InvalidEventError(firstIssue(parsed.error, 'event'), { cause: parsed.error });
+  let invokingValue: unknown;
+  try {
+    invokingValue = JSON.parse(parsed.data.invokingEvent);
+  } catch (cause) {
+    throw new InvalidEventError(`event.invokingEvent: not valid JSON (${(cause as Error).message})`, {
+      cause,
+    });
+  }
+  const invoking = invokingEventSchema.safeParse(invokingValue);
+  if (!invoking.success)
+    throw new InvalidEventError(firstIssue(invoking.error, 'event.invokingEvent'), { cause: invoking.error });
+  let ruleParameters: unknown;
+  const text = parsed.data.ruleParameters?.trim();
+  if (text) {
+    try {
+      ruleParameters = JSON.parse(text);
+    } catch (cause) {
+      throw new InvalidEventError(`event.ruleParameters: not valid JSON (${(cause as Error).message})`, {
+        cause,
+      });
+    }
+  }
+  return { event: parsed.data, invoking: invoking.data, ruleParameters };
+}
+
+/**
+ * Config rule parameters are a map of strings (the console edits them as key/value text). Each value
+ * may be the policy value itself, JSON text of it, or for lists a comma-separated string.
+ */
+export function normalizeRuleParameters(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  // The whole policy as JSON text under one key, as a console user may enter it.
+  const whole = (value as Record<string, unknown>).compliancePolicy;
+  if (Object.keys(value).length === 1 && typeof whole === 'string') {
+    try {
+      return whole.trim() === '' ? undefined : (JSON.parse(whole) as unknown);
+    } catch (cause) {
+      throw new InvalidEventError(
+        `event.ruleParameters.compliancePolicy: not valid JSON (${(cause as Error).message})`,
+        { cause },
+      );
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof raw !== 'string') {
+      out[key] = raw;
+      continue;
+    }
+    const text = raw.trim();
+    if (text === '') continue;
+    try {
+      out[key] = JSON.parse(text);
+      if (typeof out[key] === 'number') out[key] = text; // "3.0" stays a version string
+    } catch {
+      out[key] =
+        key === 'exemptPrincipals'
+          ? text
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : text;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,199 @@
+import {
+  GetResourceConfigHistoryCommand,
+  type ConfigServiceClient,
+  type Evaluation,
+} from '@aws-sdk/client-config-service';
+import { validateCompliancePolicy } from '../config/compliance-policy';
+import { audit } from '../rules/audit';
+import {
+  evaluationsFromReport,
+  notApplicable,
+  previouslyEvaluated,
+  putEvaluations,
+  staleEvaluations,
+} from '../sinks/config-evaluations';
+import type { AccountSnapshot } from '../snapshot/types';
+import { normalizeRuleParameters, parseConfigRuleEvent, type InvokingEvent } from './config-event';
+import { applyConfigurationItem, ConfigurationItemError } from './configuration-item';
+
+/**
+ * The Config rule: a periodic run audits everything; a change notification evaluates the changed
+ * resource (and, for a group or managed policy, the principals it affects).
+ */
+export interface ConfigRuleDependencies {
+  readonly config: ConfigServiceClient;
+  readonly loadAccount: () => Promise<AccountSnapshot>;
+  readonly log?: (message: string, details?: Record<string, unknown>) => void;
+}
+
+export interface ConfigRuleResult {
+  readonly messageType: InvokingEvent['messageType'];
+  readonly evaluations: number;
+  readonly putCalls: number;
+  readonly notApplicable: number;
+  readonly complete: boolean;
+}
+
+/** The audit could not read everything: the non-compliant verdicts were posted, and the invocation fails. */
+export class IncompleteAuditError extends Error {
+  override readonly name = 'IncompleteAuditError';
+}
+
+const EVALUATED_STATUSES = new Set(['OK', 'ResourceDiscovered']);
+
+async function oversizedItem(
+  client: ConfigServiceClient,
+  summary: { resourceType: string; resourceId: string; configurationItemCaptureTime: string },
+): Promise<{ status: string; configuration: unknown; captureTime: string }> {
+  const history = await client.send(
+    new GetResourceConfigHistoryCommand({
+      resourceType: summary.resourceType as never,
+      resourceId: summary.resourceId,
+      laterTime: new Date(summary.configurationItemCaptureTime),
+      limit: 1,
+    }),
+  );
+  const item = history.configurationItems?.[0];
+  if (!item) {
+    throw new ConfigurationItemError(
+      `GetResourceConfigHistory returned no item for ${summary.resourceType} ${summary.resourceId}`,
+    );
+  }
+  let configuration: unknown = item.configuration;
+  if (typeof configuration === 'string') {
+    try {
+      configuration = JSON.parse(configuration);
+    } catch (cause) {
+      throw new ConfigurationItemError(
+        `the configuration of ${summary.resourceId} from GetResourceConfigHistory is not JSON`,
+        { cause },
+      );
+    }
+  }
+  return {
+    status: item.configurationItemStatus ?? 'OK',
+    configuration,
+    captureTime: item.configurationItemCaptureTime?.toISOString() ?? summary.configurationItemCaptureTime,
+  };
+}
+
+export async function runConfigRule(
+  rawEvent: unknown,
+  deps: ConfigRuleDependencies,
+): Promise<ConfigRuleResult> {
+  const { event, invoking, ruleParameters } = parseConfigRuleEvent(rawEvent);
+  const policy = validateCompliancePolicy(normalizeRuleParameters(ruleParameters), 'ruleParameters');
+  const log = deps.log ?? (() => undefined);
+
+  if (invoking.messageType === 'ScheduledNotification') {
+    const ordering = new Date(invoking.notificationCreationTime);
+    const report = audit(await deps.loadAccount(), policy);
+    const evaluations = evaluationsFromReport(report, ordering);
+    let stale: Evaluation[] = [];
+    if (report.complete) {
+      // Only a complete run may retire earlier results: an unread resource is not a deleted one.
+      stale = staleEvaluations(
+        await previouslyEvaluated(deps.config, event.configRuleName),
+        evaluations,
+        ordering,
+      );
+    }
+    const all = [...evaluations, ...stale];
+    const put = await putEvaluations(deps.config, all, event.resultToken);
+    log('posted evaluations', {
+      evaluations: all.length,
+      stale: stale.length,
+      calls: put.calls,
+      complete: report.complete,
+    });
+    if (!report.complete) {
+      throw new IncompleteAuditError(
+        `the audit is incomplete (${report.gaps.map((g) => `${g.source}: ${g.message}`).join('; ')}); only NON_COMPLIANT results were posted`,
+      );
+    }
+    return {
+      messageType: invoking.messageType,
+      evaluations: evaluations.length,
+      putCalls: put.calls,
+      notApplicable: stale.length,
+      complete: true,
+    };
+  }
+
+  // A change to one resource.
+  let resourceType: string;
+  let resourceId: string;
+  let status: string;
+  let configuration: unknown;
+  let captureTime: string;
+  if (invoking.messageType === 'ConfigurationItemChangeNotification') {
+    const item = invoking.configurationItem;
+    ({
+      resourceType,
+      resourceId,
+      configurationItemStatus: status,
+      configurationItemCaptureTime: captureTime,
+    } = item);
+    configuration = item.configuration;
+  } else {
+    const summary = invoking.configurationItemSummary;
+    ({ resourceType, resourceId, configurationItemStatus: status } = summary);
+    if (EVALUATED_STATUSES.has(status) && !event.eventLeftScope) {
+      ({ status, configuration, captureTime } = await oversizedItem(deps.config, summary));
+    } else {
+      captureTime = summary.configurationItemCaptureTime;
+    }
+  }
+  const ordering = new Date(captureTime);
+
+  if (event.eventLeftScope || !EVALUATED_STATUSES.has(status)) {
+    const why = event.eventLeftScope ? 'left the rule scope' : `configuration item status ${status}`;
+    const put = await putEvaluations(
+      deps.config,
+      [notApplicable(resourceType, resourceId, ordering, why)],
+      event.resultToken,
+    );
+    return {
+      messageType: invoking.messageType,
+      evaluations: 1,
+      putCalls: put.calls,
+      notApplicable: 1,
+      complete: true,
+    };
+  }
+
+  const applied = applyConfigurationItem(await deps.loadAccount(), resourceType, resourceId, configuration);
+  const report = audit(applied.snapshot, policy);
+  const evaluations = evaluationsFromReport(report, ordering, {
+    principalIds: applied.principalIds,
+    instanceIds: applied.instanceIds,
+    account: false,
+  });
+  // Groups and managed policies are judged through the principals that use them.
+  const self =
+    resourceType === 'AWS::IAM::Group' || resourceType === 'AWS::IAM::Policy'
+      ? [
+          notApplicable(
+            resourceType,
+            resourceId,
+            ordering,
+            `evaluated through the ${applied.principalIds.size} principal(s) it affects`,
+          ),
+        ]
+      : [];
+  const all = [...evaluations, ...self];
+  const put = await putEvaluations(deps.config, all, event.resultToken);
+  log('posted evaluations', { resourceType, resourceId, evaluations: all.length, calls: put.calls });
+  if (!report.complete) {
+    throw new IncompleteAuditError(
+      `the audit is incomplete (${report.gaps.map((g) => g.source).join(', ')}); only NON_COMPLIANT results were posted`,
+    );
+  }
+  return {
+    messageType: invoking.messageType,
+    evaluations: all.length,
+    putCalls: put.calls,
+    notApplicable: self.length,
+    complete: true,
+  };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { CompliancePolicy } from '../config/compliance-policy';
+import { renderJson, renderMarkdown, renderText, type AuditReport } from '../report';
+import { audit } from '../rules/audit';
+import type { AccountSnapshot } from '../snapshot/types';
+import { InvalidEventError } from './config-event';
+
+/**
+ * The on-demand run, for the Lambda console's Test button. `{}` audits everything and returns the
+ * JSON report; optional fields narrow it to some principals or instances, or ask for text/markdown.
+ */
+export const onDemandEventSchema = z.strictObject({
+  principalArns: z.array(z.string().startsWith('arn:')).optional(),
+  instanceIds: z
+    .array(z.string().regex(/^(i|mi)-[0-9a-f]+$/, 'must be an instance id such as i-0123456789abcdef0'))
+    .optional(),
+  format: z.enum(['json', 'text', 'markdown']).optional(),
+});
+
+export type OnDemandEvent = z.output<typeof onDemandEventSchema>;
+
+export function parseOnDemandEvent(event: unknown): OnDemandEvent {
+  const parsed = onDemandEventSchema.safeParse(event ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    throw new InvalidEventError(`event${path}: ${issue.message}`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+/** Keeps the named principals and instances, and the findings about them; counts stay account-wide. */
+export function narrowReport(report: AuditReport, event: OnDemandEvent): AuditReport {
+  const arns = event.principalArns ? new Set(event.principalArns) : undefined;
+  const ids = event.instanceIds ? new Set(event.instanceIds) : undefined;
+  if (!arns && !ids) return report;
+  const principals = arns ? report.principals.filter((p) => arns.has(p.arn)) : ids ? [] : report.principals;
+  const instances = ids
+    ? report.instances.filter((i) => ids.has(i.instanceId))
+    : arns
+      ? []
+      : report.instances;
+  const keep = new Set([...principals.map((p) => p.id), ...instances.map((i) => i.instanceId)]);
+  return {
+    ...report,
+    principals,
+    instances,
+    findings: report.findings.filter((f) => keep.has(f.resourceId)),
+  };
+}
+
+export async function runOnDemand(
+  rawEvent: unknown,
+  deps: { loadAccount: () => Promise<AccountSnapshot>; policy: CompliancePolicy },
+): Promise<AuditReport | string> {
+  const event = parseOnDemandEvent(rawEvent);
+  const report = narrowReport(audit(await deps.loadAccount(), deps.policy), event);
+  switch (event.format ?? 'json') {
+    case 'text':
+      return renderText(report);
+    case 'markdown':
+      return renderMarkdown(report);
+    default:
+      // The object itself: the console shows it, and callers get the schemaVersion 1 contract.
+      return JSON.parse(renderJson(report)) as AuditReport;
+  }
+}

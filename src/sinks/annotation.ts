@@ -1,0 +1,47 @@
+import type { AuditReport, InstanceReport, PrincipalReport } from '../report/types';
+
+/** Config's limit, and the suffix every annotation ends with. */
+export const ANNOTATION_LIMIT = 256;
+export const ANNOTATION_SUFFIX = ' (unaudited session)';
+
+/** Fits a sentence into Config's 256 characters, always keeping the suffix. */
+export function annotation(text: string): string {
+  const room = ANNOTATION_LIMIT - ANNOTATION_SUFFIX.length;
+  const body = text.length > room ? `${text.slice(0, room - 1)}…` : text;
+  return `${body}${ANNOTATION_SUFFIX}`;
+}
+
+function reasonText(p: PrincipalReport): string {
+  const r =
+    p.reasons.find((x) => x.effect === 'Allow' && x.decision !== 'denied') ??
+    p.reasons.find((x) => x.decision === 'unknown') ??
+    p.reasons[0];
+  if (!r) return '';
+  if (!r.policyName) return `: ${r.message}`;
+  const statement = r.sid !== undefined ? `"${r.sid}"` : `#${r.statementIndex ?? '?'}`;
+  const layer = r.layer && r.layer !== 'identity' ? `${r.layer} ` : '';
+  return `: ${layer}${r.attachment ?? ''} policy ${r.policyName} statement ${statement} (${r.effect ?? r.decision})`;
+}
+
+export function principalAnnotation(p: PrincipalReport): string {
+  const access = `SSH ${p.sshOverSessionManager}, port forwarding ${p.portForwarding}`;
+  const exempt = p.exempt ? 'exempt by compliance policy; ' : '';
+  return annotation(`${exempt}${access}${reasonText(p)}`);
+}
+
+export function instanceAnnotation(i: InstanceReport): string {
+  if (!i.sshCapable) return annotation(`not SSH-capable: ${i.sshCapability}`);
+  if (i.exempt) return annotation(`exempt by compliance policy; SSH-capable (${i.sshCapability})`);
+  return annotation(
+    `SSH-capable (agent ${i.agentVersion ?? 'unknown'}); reachable by ${i.exposedTo} non-exempt principal(s)`,
+  );
+}
+
+export function accountAnnotation(report: AuditReport): string {
+  const s = report.summary;
+  const guard = report.guardrail.exists ? 'SSH guardrail present' : 'no explicit SSH guardrail';
+  const incomplete = report.complete ? '' : `, ${report.gaps.length} gap(s)`;
+  return annotation(
+    `${s.nonCompliantPrincipals} principal(s), ${s.nonCompliantInstances} instance(s) exposed; ${guard}${incomplete}`,
+  );
+}
