@@ -204,7 +204,7 @@ function mergeGaps(gaps: readonly Gap[]): Gap[] {
   return [...bySource].map(([source, messages]) => ({ source, message: messages.join('; ') }));
 }
 
-function representativeInstance(account: AccountSnapshot['account']): ManagedInstance {
+export function representativeInstance(account: AccountSnapshot['account']): ManagedInstance {
   const info = { InstanceId: 'i-00000000000000000' };
   return {
     info,
