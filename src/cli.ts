@@ -163,6 +163,9 @@ function render(report: AuditReport, format: Format, color: boolean): string {
  * never pays for loading it.
  */
 async function collectLive(options: AwsOptions): Promise<SnapshotValues> {
+  // The SDK warns at length on stderr that Node 20 is deprecated; errors must stay one line, and the
+  // Lambda functions run on nodejs22.x anyway.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { createCollectorClients, resolvedRegion } = await import('./snapshot/aws-clients');
   const { collectSnapshot } = await import('./snapshot/collect-live');
   const clients = createCollectorClients(options);

@@ -60,8 +60,10 @@ export function describeError(error: unknown): string {
 }
 
 function errorRecord(error: unknown): { Error: { Code: string; Message: string } } {
-  const e = error as { name?: string; message?: string };
-  return { Error: { Code: e.name ?? 'Error', Message: describeError(error) } };
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';
+  // The loader prefixes the code; the message carries the rest.
+  return { Error: { Code: e.name ?? 'Error', Message: `${e.message ?? String(error)}${status}` } };
 }
 
 /** Runs tasks with at most `limit` in flight; results keep their order. */
