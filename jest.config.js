@@ -7,7 +7,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '\\.corpus\\.test\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.corpus\\.test\\.ts$', '\\.package\\.test\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
     // middy is ESM-only: compile its files to CommonJS for jest.

@@ -7,6 +7,8 @@ try {
   process.stderr.write('ssm-ssh-audit: dist/cli.js is missing; run `npm run build` first.\n');
   process.exit(2);
 }
-require('../dist/cli.js').main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+require('../dist/cli.js')
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -1,4 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
@@ -7,7 +9,7 @@ import {
   parseCompliancePolicy,
   type CompliancePolicy,
 } from './config/compliance-policy';
-import { renderJson, renderMarkdown, renderText, type AuditReport } from './report';
+import { renderJsonChunks, renderMarkdown, renderText, type AuditReport } from './report';
 import { audit } from './rules/audit';
 import { SnapshotInputError } from './snapshot/errors';
 import { loadSnapshotDirectory } from './snapshot/load-directory';
@@ -152,10 +154,22 @@ async function loadPolicy(file: string | undefined): Promise<CompliancePolicy> {
   return parseCompliancePolicy(text, file);
 }
 
-function render(report: AuditReport, format: Format, color: boolean): string {
-  if (format === 'json') return renderJson(report);
-  if (format === 'markdown') return renderMarkdown(report);
-  return renderText(report, { color });
+function render(report: AuditReport, format: Format, color: boolean): Iterable<string> {
+  if (format === 'json') return renderJsonChunks(report);
+  if (format === 'markdown') return [renderMarkdown(report)];
+  return [renderText(report, { color })];
+}
+
+/** Writes pieces to a stream, honouring backpressure, so no single string has to hold the report. */
+async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  let buffer = '';
+  for (const chunk of chunks) {
+    buffer += chunk;
+    if (buffer.length < 1 << 20) continue;
+    if (!stream.write(buffer)) await once(stream, 'drain');
+    buffer = '';
+  }
+  if (buffer && !stream.write(buffer)) await once(stream, 'drain');
 }
 
 /**
@@ -213,11 +227,16 @@ async function runAudit(options: AuditOptions): Promise<number> {
   const t2 = performance.now();
   const toFile = options.output !== undefined;
   const color = options.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const text = render(report, options.format, color);
+  const chunks = render(report, options.format, color);
   if (toFile) {
+    const file = createWriteStream(options.output as string);
     try {
-      await writeFile(options.output as string, text);
+      await once(file, 'open');
+      await writeChunks(file, chunks);
+      file.end();
+      await once(file, 'finish');
     } catch (cause) {
+      file.destroy();
       throw new UsageError(
         `--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})`,
         { cause },
@@ -225,7 +244,7 @@ async function runAudit(options: AuditOptions): Promise<number> {
     }
     process.stderr.write(`ssm-ssh-audit: report written to ${options.output}\n`);
   } else {
-    process.stdout.write(text);
+    await writeChunks(process.stdout, chunks);
   }
   reportTimings({ loadMs: t1 - t0, evaluateMs: t2 - t1, renderMs: performance.now() - t2 });
   if (!report.complete) {

@@ -62,18 +62,30 @@ export function summarize(
     .sort((a, b) => b.exposedTo - a.exposedTo);
   const rank = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 } as const;
   const findings = [...report.findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
+  // Counts of what is not listed: non-compliant items beyond `keep`, and every compliant one.
   const omitted = {
     principals: report.principals.length - Math.min(keep, principals.length),
+    nonCompliantPrincipals: principals.length - Math.min(keep, principals.length),
     instances: report.instances.length - Math.min(keep, instances.length),
+    nonCompliantInstances: instances.length - Math.min(keep, instances.length),
     findings: report.findings.length - Math.min(keep, findings.length),
+    gaps: report.gaps.length - Math.min(keep, report.gaps.length),
+    guardrailStatements:
+      report.guardrail.statements.length - Math.min(keep, report.guardrail.statements.length),
   };
   return {
     ...report,
     principals: principals.slice(0, keep),
     instances: instances.slice(0, keep),
     findings: findings.slice(0, keep),
+    gaps: report.gaps.slice(0, keep),
+    guardrail: { ...report.guardrail, statements: report.guardrail.statements.slice(0, keep) },
     omitted,
-    note: `Summary: only the ${keep} most severe non-compliant items of each kind are listed (${omitted.principals} principals, ${omitted.instances} instances and ${omitted.findings} findings left out). ${hint}`,
+    note:
+      `Summary: only the ${keep} most severe items of each kind are listed; left out: ` +
+      `${omitted.nonCompliantPrincipals} more non-compliant principals (${omitted.principals} principals in all), ` +
+      `${omitted.nonCompliantInstances} more non-compliant instances (${omitted.instances} in all), ` +
+      `${omitted.findings} findings and ${omitted.gaps} gaps. ${hint}`,
   };
 }
 

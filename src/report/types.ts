@@ -31,7 +31,9 @@ export interface Reason {
 export interface DocumentAccessReport {
   readonly document: string;
   readonly access: Access;
-  readonly reachableInstances: '*' | readonly string[];
+  /** SSH-capable instances it can definitely reach through this document. */
+  readonly reachableInstanceCount: number;
+  readonly reachesAllInstances: boolean;
 }
 
 export interface PrincipalReport {

@@ -19,8 +19,9 @@ import {
   analyzeSessionAccess,
   mostAccess,
   START_SESSION,
+  targetFor,
+  type DocumentAccess,
   type PrincipalAccess,
-  type TargetDecision,
 } from './session-access';
 import { portDocuments, SSH_DOCUMENT } from './session-documents';
 import { findGuardrails } from './ssh-guardrail';
@@ -70,16 +71,31 @@ export function audit(
   const violation = (a: Access): boolean =>
     a === 'allowed' || a === 'unknown' || (a === 'conditional' && policy.conditionalIsViolation);
 
-  const reachable = (perClass: readonly TargetDecision[]): '*' | string[] => {
-    const ids: string[] = [];
-    let count = 0;
-    perClass.forEach((t, id) => {
-      if (t.access !== 'allowed' || !classCapable[id]) return;
-      const c = classes[id] as InstanceClass;
-      for (const m of c.members) if (m.sshCapable) ids.push(m.instanceId);
-      count += c.members.length;
+  // The capable classes a principal definitely reaches; the id lists are built once per distinct set
+  // and shared, since many principals reach the same set (every EC2 instance, one team's instances).
+  const reachableClasses = (d: DocumentAccess | undefined): number[] => {
+    const ids: number[] = [];
+    d?.perClass?.forEach((access, id) => {
+      if (access === 'allowed' && classCapable[id]) ids.push(id);
     });
-    return capableCount > 0 && count === capableCount ? '*' : ids.sort();
+    return ids;
+  };
+  const reachableCount = (classIds: readonly number[]): number =>
+    classIds.reduce((n, id) => n + (classes[id] as InstanceClass).members.length, 0);
+  const listCache = new Map<string, '*' | readonly string[]>();
+  const reachable = (d: DocumentAccess | undefined): '*' | readonly string[] => {
+    const classIds = reachableClasses(d);
+    const key = classIds.join(',');
+    let list = listCache.get(key);
+    if (!list) {
+      const count = reachableCount(classIds);
+      list =
+        capableCount > 0 && count === capableCount
+          ? '*'
+          : classIds.flatMap((id) => (classes[id] as InstanceClass).members.map((m) => m.instanceId)).sort();
+      listCache.set(key, list);
+    }
+    return list;
   };
 
   const exposure = new Array<number>(classes.length).fill(0);
@@ -88,34 +104,37 @@ export function audit(
     const exempt = exemptions.principal(p.arn);
     const ssh = pa.documents.find((d) => d.document.ssh);
     const others = pa.documents.filter((d) => !d.document.ssh);
-    const sshAccess = ssh ? mostAccess(ssh.perClass.map((t) => t.access)) : 'denied';
-    const portForwarding = mostAccess(others.flatMap((d) => d.perClass.map((t) => t.access)));
-    const sessionDocuments: DocumentAccessReport[] = pa.documents
-      .map((d) => ({
+    const granted = pa.documents.filter((d) => d.access !== 'denied');
+    const sessionDocuments: DocumentAccessReport[] = granted.map((d) => {
+      const count = reachableCount(reachableClasses(d));
+      return {
         document: d.document.name,
-        access: mostAccess(d.perClass.map((t) => t.access)),
-        reachableInstances: reachable(d.perClass),
-      }))
-      .filter((d) => d.access !== 'denied');
+        access: d.access,
+        reachableInstanceCount: count,
+        reachesAllInstances: capableCount > 0 && count === capableCount,
+      };
+    });
 
     // Compliance counts only instances that are not exempt.
     let violating = false;
-    classes.forEach((_c, id) => {
-      if (classExempt[id]) return;
-      const exposed = pa.documents.some((d) => violation((d.perClass[id] as TargetDecision).access));
-      if (exposed && !exempt) {
-        violating = true;
-        exposure[id] = (exposure[id] ?? 0) + 1;
-      }
-    });
+    if (granted.length > 0) {
+      classes.forEach((_c, id) => {
+        if (classExempt[id]) return;
+        const exposed = granted.some((d) => violation(d.perClass?.[id] ?? 'denied'));
+        if (exposed && !exempt) {
+          violating = true;
+          exposure[id] = (exposure[id] ?? 0) + 1;
+        }
+      });
+    }
     return {
       arn: p.arn,
       type: p.type,
       name: p.name,
       id: p.id,
-      sshOverSessionManager: sshAccess,
-      sshReachableInstances: ssh ? reachable(ssh.perClass) : [],
-      portForwarding,
+      sshOverSessionManager: ssh?.access ?? 'denied',
+      sshReachableInstances: reachable(ssh),
+      portForwarding: mostAccess(others.map((d) => d.access)),
       sessionDocuments,
       exempt,
       compliance: violating ? 'NON_COMPLIANT' : 'COMPLIANT',
@@ -149,7 +168,7 @@ export function audit(
   const sshDocumentArn = documents.find((d) => d.ssh)?.arn as string;
   const explicitlyDenied = analysis.filter((pa) => {
     const ssh = pa.documents.find((d) => d.document.ssh);
-    const decision = ssh?.perClass[0]?.document;
+    const decision = ssh?.decision;
     return decision?.decision === 'denied' && decision.denial === 'explicit';
   }).length;
   const guardrail = findGuardrails(inventory.attachedPolicies, sshDocumentArn, explicitlyDenied);
@@ -234,17 +253,15 @@ function principalReasons(pa: PrincipalAccess, classes: readonly InstanceClass[]
       }
     }
   };
-  const best = (perClass: readonly TargetDecision[]): number => {
-    const top = mostAccess(perClass.map((t) => t.access));
-    return perClass.findIndex((t) => t.access === top);
+  const best = (d: DocumentAccess): number => {
+    if (!d.perClass) return 0;
+    return d.perClass.indexOf(d.access);
   };
-  const granted = pa.documents.filter((d) => d.perClass.some((t) => t.access !== 'denied'));
+  const granted = pa.documents.filter((d) => d.access !== 'denied');
   const shown = granted.length ? granted : pa.documents.filter((d) => d.document.ssh);
   for (const d of shown) {
-    const id = best(d.perClass);
-    const target = d.perClass[id];
-    if (!target) continue;
-    add(targetReasons(target, d.document.arn, classes[id]?.representative.arn));
+    const id = best(d);
+    add(targetReasons(targetFor(pa, d, id), d.document.arn, classes[id]?.representative.arn));
   }
   return reasons;
 }

@@ -93,7 +93,7 @@ export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedI
   if (snapshot.activationTier === undefined && instances.some((i) => i.hybrid)) {
     gaps.push({
       source: 'activation-tier',
-      message: 'the instances tier is unknown, so hybrid (mi-) nodes are assumed able to use Session Manager',
+      message: 'hybrid (mi-) nodes are therefore assumed able to use Session Manager (fail closed)',
     });
   }
   return { instances, gaps };

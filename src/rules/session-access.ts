@@ -2,6 +2,7 @@ import {
   combineContexts,
   evaluate,
   matchPolicy,
+  type AttachedPolicy,
   type AuthorizationRequest,
   type CompiledPolicy,
   type Decision,
@@ -17,10 +18,16 @@ import type { PortDocument } from './session-documents';
  * One StartSession call is authorized against two resources, the target instance and the session
  * document, and both must be allowed. The analysis asks the evaluator about each principal once per
  * document and once per instance class, and combines the two answers.
+ *
+ * Most principals of a large account hold no statement about ssm:StartSession at all, and those that
+ * do mostly share the same few policies. So the per-class verdicts on instances are computed once per
+ * distinct set of relevant policies and shared; the full decision with its deciding statements is
+ * computed only where a report needs it.
  */
 export const START_SESSION = 'ssm:StartSession';
 
 export type Access = 'allowed' | 'conditional' | 'denied' | 'unknown';
+type Verdict = Decision['decision'];
 
 /** Both resources of one StartSession request, and the combined answer. */
 export interface TargetDecision {
@@ -31,13 +38,25 @@ export interface TargetDecision {
 
 export interface DocumentAccess {
   readonly document: PortDocument;
-  /** Indexed by instance class id. */
-  readonly perClass: readonly TargetDecision[];
+  /** The decision on the document itself. */
+  readonly decision: Decision;
+  /** Indexed by instance class id; undefined when the document is denied, which denies every class. */
+  readonly perClass: readonly Access[] | undefined;
+  /** The most access over all classes. */
+  readonly access: Access;
 }
 
 export interface PrincipalAccess {
   readonly principal: Principal;
   readonly documents: readonly DocumentAccess[];
+  /** The full decision on one instance class, with its deciding statements (computed on demand). */
+  instanceDecision(classId: number): Decision;
+}
+
+/** The combined decision for one document and one class, with both decisions for the reasons. */
+export function targetFor(pa: PrincipalAccess, d: DocumentAccess, classId: number): TargetDecision {
+  const access = d.perClass?.[classId] ?? 'denied';
+  return { access, document: d.decision, instance: d.perClass ? pa.instanceDecision(classId) : undefined };
 }
 
 /** allowed > conditional > unknown > denied: the most access a principal has. */
@@ -49,12 +68,10 @@ export function mostAccess(accesses: Iterable<Access>): Access {
   return best;
 }
 
-function combine(document: Decision, instance: Decision): Access {
-  const d = document.decision;
-  const i = instance.decision;
-  if (d === 'denied' || i === 'denied') return 'denied';
-  if (d === 'unknown' || i === 'unknown') return 'unknown';
-  if (d === 'allowed' && i === 'allowed') return 'allowed';
+function combine(document: Verdict, instance: Verdict): Access {
+  if (document === 'denied' || instance === 'denied') return 'denied';
+  if (document === 'unknown' || instance === 'unknown') return 'unknown';
+  if (document === 'allowed' && instance === 'allowed') return 'allowed';
   return 'conditional';
 }
 
@@ -67,6 +84,7 @@ const PRINCIPAL_KEY = /^aws:(principal|username|userid)/i;
 class MatchCache {
   private readonly matches = new WeakMap<CompiledPolicy, Map<string, readonly StatementMatch[]>>();
   private readonly dependsOnPrincipal = new WeakMap<CompiledPolicy, boolean>();
+  private readonly ids = new WeakMap<CompiledPolicy, number>();
 
   matcher(principalKey: string, resourceKey: string) {
     return (policy: CompiledPolicy, request: AuthorizationRequest): readonly StatementMatch[] => {
@@ -85,7 +103,7 @@ class MatchCache {
     };
   }
 
-  private principalDependent(policy: CompiledPolicy): boolean {
+  principalDependent(policy: CompiledPolicy): boolean {
     let depends = this.dependsOnPrincipal.get(policy);
     if (depends === undefined) {
       depends = policy
@@ -99,6 +117,45 @@ class MatchCache {
     }
     return depends;
   }
+
+  /** A small number per distinct compiled policy. */
+  id(policy: CompiledPolicy): number {
+    let id = this.ids.get(policy);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(policy, id);
+    }
+    return id;
+  }
+
+  private nextId = 0;
+}
+
+/**
+ * What decides a principal's StartSession verdicts: the policies (per layer) that have a statement
+ * about ssm:StartSession, and the principal itself when one of them depends on who asks. Principals
+ * with the same key get the same verdict on every instance class.
+ */
+function verdictKey(principal: Principal, cache: MatchCache): string {
+  let dependent = false;
+  const layer = (name: string, attached: readonly AttachedPolicy[] | undefined): string => {
+    if (!attached) return '';
+    const parts: string[] = [];
+    for (const a of attached) {
+      if (!a.compiled.ok) {
+        parts.push(`!${a.origin.policyName}@${a.origin.attachedTo}`);
+        continue;
+      }
+      if (a.compiled.policy.statementsFor(START_SESSION).length === 0) continue;
+      parts.push(String(cache.id(a.compiled.policy)));
+      dependent ||= cache.principalDependent(a.compiled.policy);
+    }
+    return `${name}[${parts.sort().join(',')}]`;
+  };
+  const p = principal.policies;
+  const key =
+    layer('I', p.identity) + layer('B', p.boundary) + (p.scpLevels ?? []).map((l) => layer('S', l)).join('');
+  return dependent ? `${key}#${principal.arn}` : key;
 }
 
 export function analyzeSessionAccess(
@@ -107,26 +164,45 @@ export function analyzeSessionAccess(
   classes: readonly InstanceClass[],
 ): PrincipalAccess[] {
   const cache = new MatchCache();
-  return principals.map((principal) => {
-    const instanceDecisions: (Decision | undefined)[] = new Array(classes.length);
-    const instanceDecision = (c: InstanceClass): Decision => {
-      let d = instanceDecisions[c.id];
+  const sharedVerdicts = new Map<string, Verdict[]>();
+
+  return principals.map((principal): PrincipalAccess => {
+    const decide = (classId: number): Decision => {
+      const c = classes[classId] as InstanceClass;
+      return evaluate(
+        principal.policies,
+        {
+          action: START_SESSION,
+          resource: c.representative.arn,
+          context: combineContexts(c.representative.context, principal.context),
+        },
+        { matchPolicy: cache.matcher(principal.arn, `class:${c.id}`) },
+      );
+    };
+    const full = new Map<number, Decision>();
+    const instanceDecision = (classId: number): Decision => {
+      let d = full.get(classId);
       if (!d) {
-        d = evaluate(
-          principal.policies,
-          {
-            action: START_SESSION,
-            resource: c.representative.arn,
-            context: combineContexts(c.representative.context, principal.context),
-          },
-          { matchPolicy: cache.matcher(principal.arn, `class:${c.id}`) },
-        );
-        instanceDecisions[c.id] = d;
+        d = decide(classId);
+        full.set(classId, d);
       }
       return d;
     };
+    let verdicts: Verdict[] | undefined;
+    const instanceVerdicts = (): Verdict[] => {
+      if (!verdicts) {
+        const key = verdictKey(principal, cache);
+        verdicts = sharedVerdicts.get(key);
+        if (!verdicts) {
+          verdicts = classes.map((c) => instanceDecision(c.id).decision);
+          sharedVerdicts.set(key, verdicts);
+        }
+      }
+      return verdicts;
+    };
+
     const docs = documents.map((document): DocumentAccess => {
-      const docDecision = evaluate(
+      const decision = evaluate(
         principal.policies,
         {
           action: START_SESSION,
@@ -136,20 +212,15 @@ export function analyzeSessionAccess(
         { matchPolicy: cache.matcher(principal.arn, document.arn) },
       );
       // A principal denied the document is denied on every instance: no need to ask about them.
-      const perClass = classes.map((c): TargetDecision => {
-        if (docDecision.decision === 'denied')
-          return { access: 'denied', document: docDecision, instance: undefined };
-        const inst = instanceDecision(c);
-        const access = combine(docDecision, inst);
+      if (decision.decision === 'denied')
+        return { document, decision, perClass: undefined, access: 'denied' };
+      const perClass = instanceVerdicts().map((v): Access => {
+        const access = combine(decision.decision, v);
         // Access to a document of unknown type may be access to a Port document: unknown, not denied.
-        return {
-          access: document.placeholder && access !== 'denied' ? 'unknown' : access,
-          document: docDecision,
-          instance: inst,
-        };
+        return document.placeholder && access !== 'denied' ? 'unknown' : access;
       });
-      return { document, perClass };
+      return { document, decision, perClass, access: mostAccess(perClass) };
     });
-    return { principal, documents: docs };
+    return { principal, documents: docs, instanceDecision };
   });
 }

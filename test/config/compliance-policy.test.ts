@@ -22,7 +22,14 @@ describe('the compliance policy', () => {
 
   it('reads YAML', () => {
     const policy = parseCompliancePolicy(
-      ['exemptPrincipals:', '  - arn:aws:iam::*:role/BreakGlass*', 'exemptInstances:', '  tags:', '    ssh-exempt: "true"', 'conditionalIsViolation: false'].join('\n'),
+      [
+        'exemptPrincipals:',
+        '  - arn:aws:iam::*:role/BreakGlass*',
+        'exemptInstances:',
+        '  tags:',
+        '    ssh-exempt: "true"',
+        'conditionalIsViolation: false',
+      ].join('\n'),
       'policy.yaml',
     );
     expect(policy.exemptPrincipals).toEqual(['arn:aws:iam::*:role/BreakGlass*']);
@@ -39,7 +46,10 @@ describe('the compliance policy', () => {
     ['{"exemptPrincipal": []}', /policy\.json: \(top level\): Unrecognized key: "exemptPrincipal"/],
     ['{"conditionalIsViolation": "yes"}', /policy\.json: conditionalIsViolation: .*expected boolean/],
     ['{"minimumAgentVersion": "latest"}', /policy\.json: minimumAgentVersion: must be a version/],
-    ['{"exemptInstances": {"ids": ["web-1"]}}', /policy\.json: exemptInstances\.ids\[0\]: must be an instance id/],
+    [
+      '{"exemptInstances": {"ids": ["web-1"]}}',
+      /policy\.json: exemptInstances\.ids\[0\]: must be an instance id/,
+    ],
     ['{"exemptPrincipals": "arn:aws:iam::*:role/X"}', /policy\.json: exemptPrincipals: .*expected array/],
     ['[1, 2]', /policy\.json: \(top level\): .*expected object/],
     ['{"a": [1, 2', /policy\.json: not valid JSON or YAML/],
@@ -50,7 +60,9 @@ describe('the compliance policy', () => {
 
   it('validates values that arrive already parsed (Config rule parameters)', () => {
     expect(validateCompliancePolicy(undefined, 'ruleParameters')).toEqual(DEFAULT_COMPLIANCE_POLICY);
-    expect(() => validateCompliancePolicy({ conditionalIsViolation: 1 }, 'ruleParameters')).toThrow(/^ruleParameters: /);
+    expect(() => validateCompliancePolicy({ conditionalIsViolation: 1 }, 'ruleParameters')).toThrow(
+      /^ruleParameters: /,
+    );
   });
 
   describe('exemptions', () => {

@@ -3,7 +3,15 @@ import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 /** The 1,523 real AWS managed policies, read in place from ../shared (never copied into the project). */
-export const CORPUS_PATH = resolve(__dirname, '..', '..', '..', 'shared', 'data', 'aws-managed-policies.json.gz');
+export const CORPUS_PATH = resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'data',
+  'aws-managed-policies.json.gz',
+);
 export const CORPUS_SIZE = 1523;
 
 export interface CorpusPolicy {
@@ -29,6 +37,8 @@ export function loadCorpus(): CorpusPolicy[] {
       `CORPUS MISSING: ${CORPUS_PATH} does not exist. The corpus tests need ../shared beside the project.`,
     );
   }
-  const parsed = JSON.parse(gunzipSync(readFileSync(CORPUS_PATH)).toString('utf8')) as { Policies: CorpusPolicy[] };
+  const parsed = JSON.parse(gunzipSync(readFileSync(CORPUS_PATH)).toString('utf8')) as {
+    Policies: CorpusPolicy[];
+  };
   return parsed.Policies;
 }

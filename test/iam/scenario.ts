@@ -88,7 +88,9 @@ export function summarize(decision: Decision, expect: Scenario['expect']): Scena
     ...(expect.denial !== undefined && decision.decision === 'denied' ? { denial: decision.denial } : {}),
     ...(expect.statements !== undefined ? { statements: [...new Set(refs)].sort() } : {}),
     ...(expect.undeterminedKeys !== undefined ? { undeterminedKeys: [...keys].sort() } : {}),
-    ...(expect.missingAllowIn !== undefined && decision.decision === 'denied' && decision.denial === 'implicit'
+    ...(expect.missingAllowIn !== undefined &&
+    decision.decision === 'denied' &&
+    decision.denial === 'implicit'
       ? { missingAllowIn: [...decision.missingAllowIn].sort() }
       : {}),
     ...(expect.invalidPolicies !== undefined && decision.decision === 'unknown'

@@ -1,10 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate } from '../../src/iam';
-import { normalizeExpectation, scenarioPolicySet, scenarioRequest, summarize, type Scenario } from './scenario';
+import {
+  normalizeExpectation,
+  scenarioPolicySet,
+  scenarioRequest,
+  summarize,
+  type Scenario,
+} from './scenario';
 
 const DIR = join(__dirname, '..', 'fixtures', 'iam', 'scenarios');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('IAM evaluator scenarios (test/fixtures/iam/scenarios)', () => {
   it('finds scenario files to run', () => {

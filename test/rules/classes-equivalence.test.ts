@@ -44,23 +44,24 @@ const statement = fc.record({
   Resource: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }),
   Condition: condition,
 });
-const policyDocument = fc
-  .array(statement, { minLength: 1, maxLength: 3 })
-  .map((statements) => ({
-    Version: '2012-10-17',
-    Statement: statements.map(({ Condition, ...s }) => (Condition ? { ...s, Condition } : s)),
-  }));
+const policyDocument = fc.array(statement, { minLength: 1, maxLength: 3 }).map((statements) => ({
+  Version: '2012-10-17',
+  Statement: statements.map(({ Condition, ...s }) => (Condition ? { ...s, Condition } : s)),
+}));
 
 const account = fc.record({
+  managed: fc.array(policyDocument, { minLength: 2, maxLength: 2 }),
   roles: fc.array(
     fc.record({
       inline: fc.array(policyDocument, { maxLength: 2 }),
+      attached: fc.subarray([0, 1]),
+      boundary: fc.constantFrom(undefined, 0, 1),
       team: fc.constantFrom(undefined, ...TEAMS),
       encoded: fc.boolean(),
     }),
     {
       minLength: 1,
-      maxLength: 4,
+      maxLength: 6,
     },
   ),
   users: fc.array(
@@ -109,10 +110,27 @@ function toSnapshot(g: Generated): AccountSnapshot {
         RolePolicyList: r.inline.map((d, k) => ({
           PolicyName: `r${n}p${k}`,
           PolicyDocument: doc(d, r.encoded),
+          // Shared managed policies: principals with the same ones share verdicts inside the audit.
+          AttachedManagedPolicies: r.attached.map((m) => ({
+            PolicyName: `Managed${m}`,
+            PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/Managed${m}`,
+          })),
+          ...(r.boundary !== undefined
+            ? {
+                PermissionsBoundary: {
+                  PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+                  PermissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/Managed${r.boundary}`,
+                },
+              }
+            : {}),
         })),
         Tags: r.team ? [{ Key: 'team', Value: r.team }] : [],
       })),
-      Policies: [],
+      Policies: g.managed.map((d, m) => ({
+        PolicyName: `Managed${m}`,
+        Arn: `arn:aws:iam::${ACCOUNT}:policy/Managed${m}`,
+        PolicyVersionList: [{ Document: doc(d, m === 1), VersionId: 'v1', IsDefaultVersion: true }],
+      })),
     },
     instances: {
       InstanceInformationList: instances.map((i) => ({
@@ -157,7 +175,119 @@ function auditView(snapshot: AccountSnapshot) {
   );
 }
 
+/**
+ * Building blocks that principals share, so that verdicts computed for one principal are reused for
+ * another: the same managed policies with and without a boundary, policies that depend on who asks,
+ * and boundaries that allow the documents but not the instances.
+ */
+const BLOCKS = [
+  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*' },
+  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/*' },
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: 'arn:aws:ec2:*:*:instance/*',
+    Condition: { StringEquals: { 'ssm:resourceTag/Team': 'red' } },
+  },
+  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:*:*:instance/${aws:username}' },
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:PrincipalTag/team': 'red' } },
+  },
+  { Effect: 'Deny', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/AWS-StartSSHSession' },
+  { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+];
+const sharedAccount = fc.record({
+  managed: fc.array(fc.subarray([0, 1, 2, 3, 4, 5, 6], { minLength: 1 }), { minLength: 3, maxLength: 3 }),
+  principals: fc.array(
+    fc.record({
+      user: fc.boolean(),
+      name: fc.constantFrom(...IDS, 'alice'),
+      attached: fc.subarray([0, 1, 2]),
+      boundary: fc.constantFrom(undefined, 0, 1, 2),
+      team: fc.constantFrom(undefined, ...TEAMS),
+    }),
+    { minLength: 2, maxLength: 8 },
+  ),
+  instances: fc.subarray(IDS.slice(0, 3), { minLength: 1 }),
+  red: fc.subarray(IDS.slice(0, 3)),
+});
+
+type Shared = typeof sharedAccount extends fc.Arbitrary<infer T> ? T : never;
+
+function sharedSnapshot(g: Shared): AccountSnapshot {
+  const arn = (m: number) => `arn:aws:iam::${ACCOUNT}:policy/Block${m}`;
+  const attach = (p: Shared['principals'][number]) => ({
+    AttachedManagedPolicies: p.attached.map((m) => ({ PolicyName: `Block${m}`, PolicyArn: arn(m) })),
+    ...(p.boundary !== undefined
+      ? {
+          PermissionsBoundary: {
+            PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+            PermissionsBoundaryArn: arn(p.boundary),
+          },
+        }
+      : {}),
+    Tags: p.team ? [{ Key: 'team', Value: p.team }] : [],
+  });
+  const users = [...new Map(g.principals.filter((p) => p.user).map((p) => [p.name, p])).values()];
+  const roles = g.principals.filter((p) => !p.user);
+  return parseSnapshotValues({
+    account: { Account: ACCOUNT, Region: REGION },
+    iam: {
+      UserDetailList: users.map((p, n) => ({
+        UserName: p.name,
+        UserId: `AIDASHARED${n}`,
+        Arn: `arn:aws:iam::${ACCOUNT}:user/${p.name}`,
+        ...attach(p),
+      })),
+      GroupDetailList: [],
+      RoleDetailList: roles.map((p, n) => ({
+        RoleName: `r${n}`,
+        RoleId: `AROASHARED${n}`,
+        Arn: `arn:aws:iam::${ACCOUNT}:role/r${n}`,
+        ...attach(p),
+      })),
+      Policies: g.managed.map((blocks, m) => ({
+        PolicyName: `Block${m}`,
+        Arn: arn(m),
+        PolicyVersionList: [
+          {
+            Document: { Version: '2012-10-17', Statement: blocks.map((b) => BLOCKS[b]) },
+            VersionId: 'v1',
+            IsDefaultVersion: true,
+          },
+        ],
+      })),
+    },
+    instances: {
+      InstanceInformationList: g.instances.map((id) => ({
+        InstanceId: id,
+        AgentVersion: '3.3.1957.0',
+        ResourceType: 'EC2Instance',
+      })),
+    },
+    tags: {
+      Tags: g.red
+        .filter((id) => g.instances.includes(id))
+        .map((id) => ({ Key: 'Team', Value: 'red', ResourceId: id, ResourceType: 'instance' })),
+    },
+    sessionDocuments: { DocumentIdentifiers: [] },
+  });
+}
+
 describe('instance classes and caches', () => {
+  it('share verdicts only between principals that must get the same ones (500 accounts of shared policies)', () => {
+    fc.assert(
+      fc.property(sharedAccount, (g) => {
+        const snapshot = sharedSnapshot(g);
+        expect(auditView(snapshot)).toEqual(bruteForce(snapshot));
+      }),
+      { numRuns: 500, seed: 424242 },
+    );
+  });
+
   it('give the same answers as per-instance evaluation on 1,000 random accounts', () => {
     fc.assert(
       fc.property(account, (g) => {

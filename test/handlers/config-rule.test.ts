@@ -1,0 +1,693 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  ConfigServiceClient,
+  GetComplianceDetailsByConfigRuleCommand,
+  GetResourceConfigHistoryCommand,
+  PutEvaluationsCommand,
+  type Evaluation,
+  type PutEvaluationsCommandInput,
+} from '@aws-sdk/client-config-service';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { createConfigRuleHandler } from '../../src/handlers/config-rule';
+
+/**
+ * The AWS Config custom rule, end to end through the deployed entry point: the middy + Powertools
+ * handler from createConfigRuleHandler, a Lambda-like context, real AWS Config event shapes
+ * (test/fixtures/config-events/*.json, invokingEvent and ruleParameters as JSON strings), the account
+ * read from a snapshot directory (AUDIT_SNAPSHOT_DIR) and ConfigServiceClient mocked at `send`.
+ */
+
+const ROOT = resolve(__dirname, '..', '..');
+const EXAMPLE_ACCOUNT = join(ROOT, 'examples', 'account');
+const EVENTS = join(ROOT, 'test', 'fixtures', 'config-events');
+const SUFFIX = '(unaudited session)';
+
+type Json = Record<string, unknown>;
+const readJson = <T = Json>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+const fixture = (name: string): Json => readJson(join(EVENTS, `${name}.json`));
+const invokingEventOf = (event: Json): Json => JSON.parse(event.invokingEvent as string) as Json;
+
+interface IamFile {
+  UserDetailList: { UserName: string; UserId: string; Arn: string; GroupList?: string[] }[];
+  GroupDetailList: { GroupName: string; GroupId: string }[];
+  RoleDetailList: (Json & { RoleName: string; RoleId: string; Arn: string })[];
+  Policies: { PolicyName: string; PolicyId: string; Arn: string }[];
+}
+const IAM = readJson<IamFile>(join(EXAMPLE_ACCOUNT, 'iam.json'));
+const INSTANCE_IDS = readJson<{ InstanceInformationList: { InstanceId: string }[] }>(
+  join(EXAMPLE_ACCOUNT, 'instances.json'),
+).InstanceInformationList.map((i) => i.InstanceId);
+const ACCOUNT_ID = readJson<{ Account: string }>(join(EXAMPLE_ACCOUNT, 'account.json')).Account;
+const userId = (name: string) => IAM.UserDetailList.find((u) => u.UserName === name)!.UserId;
+const roleId = (name: string) => IAM.RoleDetailList.find((r) => r.RoleName === name)!.RoleId;
+
+/** What the Lambda runtime passes as the second argument. */
+function lambdaContext(functionName = 'ssm-ssh-audit-prod-configRule'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:${ACCOUNT_ID}:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: '3f1e4b9a-6c2d-4e8f-9a7b-1c2d3e4f5a6b',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/03/17/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const silentLogger = () => new Logger({ serviceName: 'ssm-ssh-audit-test', logLevel: 'SILENT' });
+
+function handlerFor(snapshotDir: string, logger: Logger = silentLogger()) {
+  const handler = createConfigRuleHandler({
+    env: { AUDIT_SNAPSHOT_DIR: snapshotDir },
+    configClient: () => new ConfigServiceClient({ region: 'us-east-1' }),
+    logger,
+  });
+  return (event: unknown) => handler(event as never, lambdaContext());
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Snapshot directories derived from the example account
+
+let work: string;
+const copyOfExampleAccount = (name: string): string => {
+  const dir = join(work, name);
+  cpSync(EXAMPLE_ACCOUNT, dir, { recursive: true });
+  return dir;
+};
+
+/** The example account plus `count` generated roles with AdministratorAccess attached. */
+function accountWithGeneratedRoles(name: string, count: number): { dir: string; roleIds: string[] } {
+  const dir = copyOfExampleAccount(name);
+  const iam = readJson<IamFile>(join(dir, 'iam.json'));
+  const roleIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const roleName = `GeneratedAdmin${String(i).padStart(4, '0')}`;
+    const id = `AROAGEN${String(i).padStart(14, '0')}`;
+    roleIds.push(id);
+    iam.RoleDetailList.push({
+      Path: '/',
+      RoleName: roleName,
+      RoleId: id,
+      Arn: `arn:aws:iam::${ACCOUNT_ID}:role/${roleName}`,
+      CreateDate: '2025-01-01T00:00:00+00:00',
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      },
+      InstanceProfileList: [],
+      RolePolicyList: [],
+      AttachedManagedPolicies: [
+        { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      ],
+      RoleLastUsed: {},
+    });
+  }
+  writeFileSync(join(dir, 'iam.json'), JSON.stringify(iam));
+  return { dir, roleIds };
+}
+
+let bigAccount: { dir: string; roleIds: string[] };
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'ssm-ssh-audit-config-rule-'));
+  bigAccount = accountWithGeneratedRoles('big-account', 250);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// ---------------------------------------------------------------------------------------------------
+// The mocked Config API
+
+const config = mockClient(ConfigServiceClient);
+beforeEach(() => {
+  config.reset();
+  config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+});
+
+const putInputs = (): PutEvaluationsCommandInput[] =>
+  config.commandCalls(PutEvaluationsCommand).map((c) => c.args[0].input);
+const posted = (): Evaluation[] => putInputs().flatMap((i) => i.Evaluations ?? []);
+const byId = (evaluations: Evaluation[]) =>
+  new Map(evaluations.map((e) => [e.ComplianceResourceId as string, e]));
+
+// ---------------------------------------------------------------------------------------------------
+
+describe('a ScheduledNotification (periodic run) on the example account', () => {
+  const event = fixture('scheduled-notification');
+  const notificationCreationTime = invokingEventOf(event).notificationCreationTime as string;
+
+  it('posts one evaluation per user, role and instance plus one AWS::::Account evaluation (16 + 7 + 1 = 24)', async () => {
+    // Given: the 16 principals and 7 instances of examples/account
+    // When: Config invokes the rule on its schedule
+    const result = await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: 24 evaluations in one PutEvaluations call
+    const evaluations = posted();
+    expect(evaluations).toHaveLength(16 + 7 + 1);
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+    const count = (type: string) => evaluations.filter((e) => e.ComplianceResourceType === type).length;
+    expect(count('AWS::IAM::User')).toBe(7);
+    expect(count('AWS::IAM::Role')).toBe(9);
+    expect(count('AWS::SSM::ManagedInstanceInventory')).toBe(7);
+    expect(count('AWS::::Account')).toBe(1);
+    expect(result).toEqual({
+      messageType: 'ScheduledNotification',
+      evaluations: 24,
+      putCalls: 1,
+      notApplicable: 0,
+      complete: true,
+    });
+  });
+
+  it('keys users and roles by their unique ids (AIDA…/AROA… from iam.json), instances by instance id, the account by account id', async () => {
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: exactly the ids Config itself uses as resourceId
+    const ids = (type: string) =>
+      posted()
+        .filter((e) => e.ComplianceResourceType === type)
+        .map((e) => e.ComplianceResourceId)
+        .sort();
+    expect(ids('AWS::IAM::User')).toEqual(IAM.UserDetailList.map((u) => u.UserId).sort());
+    expect(ids('AWS::IAM::Role')).toEqual(IAM.RoleDetailList.map((r) => r.RoleId).sort());
+    expect(ids('AWS::SSM::ManagedInstanceInventory')).toEqual([...INSTANCE_IDS].sort());
+    expect(ids('AWS::::Account')).toEqual([ACCOUNT_ID]);
+    for (const e of posted().filter((x) => x.ComplianceResourceType?.startsWith('AWS::IAM::'))) {
+      expect(e.ComplianceResourceId).toMatch(/^(AIDA|AROA)[A-Z0-9]{17}$/);
+    }
+  });
+
+  it('reaches the verdicts of examples/README.md under the default policy (nobody may use SSH)', async () => {
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then
+    const verdicts = byId(posted());
+    const verdict = (id: string) => verdicts.get(id)?.ComplianceType;
+    expect(verdict(roleId('OpsAdmin'))).toBe('NON_COMPLIANT');
+    expect(verdict(roleId('BreakGlassAdmin'))).toBe('NON_COMPLIANT'); // no exemption in the default policy
+    expect(verdict(userId('erin.walsh'))).toBe('NON_COMPLIANT'); // conditional counts
+    expect(verdict(userId('grace.kim'))).toBe('NON_COMPLIANT'); // port forwarding only
+    expect(verdict(userId('carol.jones'))).toBe('COMPLIANT');
+    expect(verdict(userId('henry.patel'))).toBe('COMPLIANT');
+    expect(verdict('i-0a1b2c3d4e5f60718')).toBe('NON_COMPLIANT');
+    expect(verdict('i-0b2c3d4e5f6071829')).toBe('COMPLIANT'); // agent too old for SSH
+    expect(verdict('mi-0a1b2c3d4e5f67890')).toBe('COMPLIANT'); // standard tier
+    // And: the account carries the account-level finding (session logging cannot see Port sessions)
+    expect(verdict(ACCOUNT_ID)).toBe('NON_COMPLIANT');
+    expect(posted().every((e) => ['COMPLIANT', 'NON_COMPLIANT'].includes(e.ComplianceType!))).toBe(true);
+  });
+
+  it('writes every Annotation in 1–256 characters, ending with "(unaudited session)"', async () => {
+    // When
+    await handlerFor(bigAccount.dir)(event);
+
+    // Then
+    const annotations = posted().map((e) => e.Annotation ?? '');
+    expect(annotations.length).toBeGreaterThan(100);
+    for (const a of annotations) {
+      expect(a.length).toBeGreaterThanOrEqual(1);
+      expect(a.length).toBeLessThanOrEqual(256);
+      expect(a.endsWith(SUFFIX)).toBe(true);
+    }
+    // And: a non-compliant principal's annotation names the deciding policy
+    expect(byId(posted()).get(roleId('OpsAdmin'))?.Annotation).toContain('AdministratorAccess');
+  });
+
+  it('stamps every evaluation with OrderingTimestamp = notificationCreationTime', async () => {
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then
+    const stamps = new Set(posted().map((e) => (e.OrderingTimestamp as Date).toISOString()));
+    expect([...stamps]).toEqual([new Date(notificationCreationTime).toISOString()]);
+  });
+
+  it('passes the resultToken, and sets TestMode only when the resultToken is "TESTMODE"', async () => {
+    // Given: a normal run and a test-mode run
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+    const normal = putInputs();
+    config.resetHistory();
+    await handlerFor(EXAMPLE_ACCOUNT)(fixture('scheduled-notification-testmode'));
+    const testMode = putInputs();
+
+    // Then
+    expect(normal.every((i) => i.ResultToken === event.resultToken && i.TestMode === undefined)).toBe(true);
+    expect(testMode.length).toBeGreaterThan(0);
+    expect(testMode.every((i) => i.ResultToken === 'TESTMODE' && i.TestMode === true)).toBe(true);
+  });
+
+  it("reads the compliance policy from Config's ruleParameters string map (BreakGlass* exempt → COMPLIANT)", async () => {
+    // Given: ruleParameters '{"exemptPrincipals":"arn:aws:iam::…:role/BreakGlass*","conditionalIsViolation":"true",…}'
+    const testModeEvent = fixture('scheduled-notification-testmode');
+    expect(typeof testModeEvent.ruleParameters).toBe('string');
+
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(testModeEvent);
+
+    // Then
+    const verdicts = byId(posted());
+    expect(verdicts.get(roleId('BreakGlassAdmin'))?.ComplianceType).toBe('COMPLIANT');
+    expect(verdicts.get(roleId('BreakGlassAdmin'))?.Annotation).toMatch(/^exempt by compliance policy/);
+    expect(verdicts.get(roleId('OpsAdmin'))?.ComplianceType).toBe('NON_COMPLIANT');
+  });
+
+  it('logs through Powertools as JSON with the Lambda context injected', async () => {
+    // Given: a logger that writes (the other tests use a silent one)
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      // When
+      await handlerFor(
+        EXAMPLE_ACCOUNT,
+        new Logger({ serviceName: 'ssm-ssh-audit', logLevel: 'INFO' }),
+      )(event);
+    } finally {
+      write.mockRestore();
+    }
+
+    // Then: one JSON line says the run finished, with the request id and function name
+    const records = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.trim().startsWith('{'))
+      .map((l) => JSON.parse(l) as Json);
+    const finished = records.find((r) => r.message === 'config rule run finished');
+    expect(finished).toMatchObject({
+      level: 'INFO',
+      service: 'ssm-ssh-audit',
+      function_name: 'ssm-ssh-audit-prod-configRule',
+      function_request_id: '3f1e4b9a-6c2d-4e8f-9a7b-1c2d3e4f5a6b',
+      evaluations: 24,
+      complete: true,
+    });
+  });
+});
+
+describe('PutEvaluations batching', () => {
+  it('posts a 274-resource account in calls of at most 100 evaluations, each evaluation exactly once', async () => {
+    // Given: the example account plus 250 generated roles (16 + 250 principals, 7 instances, 1 account)
+    const event = fixture('scheduled-notification');
+
+    // When
+    const result = await handlerFor(bigAccount.dir)(event);
+
+    // Then: 100 + 100 + 74
+    expect(putInputs().map((i) => i.Evaluations?.length)).toEqual([100, 100, 74]);
+    const keys = posted().map((e) => `${e.ComplianceResourceType} ${e.ComplianceResourceId}`);
+    expect(new Set(keys).size).toBe(274);
+    for (const id of bigAccount.roleIds) expect(keys).toContain(`AWS::IAM::Role ${id}`);
+    expect(result).toMatchObject({ evaluations: 274, putCalls: 3 });
+  });
+});
+
+describe('FailedEvaluations in the PutEvaluations response', () => {
+  const event = fixture('scheduled-notification');
+  const opsAdmin = { ComplianceResourceType: 'AWS::IAM::Role', ComplianceResourceId: roleId('OpsAdmin') };
+
+  it('re-sends only the failed evaluation, then succeeds: 2 calls', async () => {
+    // Given: Config fails OpsAdmin's evaluation once
+    config
+      .on(PutEvaluationsCommand)
+      .resolvesOnce({
+        FailedEvaluations: [{ ...opsAdmin, ComplianceType: 'NON_COMPLIANT', OrderingTimestamp: new Date() }],
+      })
+      .resolves({ FailedEvaluations: [] });
+
+    // When
+    const result = await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: the second call carries exactly that evaluation, with the same content and token
+    const [first, second] = putInputs();
+    expect(putInputs()).toHaveLength(2);
+    expect(first!.Evaluations).toHaveLength(24);
+    expect(second!.Evaluations).toHaveLength(1);
+    expect(second!.Evaluations![0]).toEqual(
+      first!.Evaluations!.find((e) => e.ComplianceResourceId === opsAdmin.ComplianceResourceId),
+    );
+    expect(second!.ResultToken).toBe(event.resultToken);
+    expect(result).toMatchObject({ putCalls: 2, complete: true });
+  });
+
+  it('fails the invocation with an error naming the resource when the evaluation keeps failing', async () => {
+    // Given: Config fails OpsAdmin's evaluation every time
+    config.on(PutEvaluationsCommand).resolves({
+      FailedEvaluations: [{ ...opsAdmin, ComplianceType: 'NON_COMPLIANT', OrderingTimestamp: new Date() }],
+    });
+
+    // When / Then
+    await expect(handlerFor(EXAMPLE_ACCOUNT)(event)).rejects.toThrow(
+      new RegExp(`PutEvaluations kept failing .*AWS::IAM::Role/${opsAdmin.ComplianceResourceId}`),
+    );
+    // And: it was tried a bounded number of times, the retries carrying only the failed evaluation
+    const inputs = putInputs();
+    expect(inputs).toHaveLength(3);
+    expect(inputs.slice(1).map((i) => i.Evaluations?.map((e) => e.ComplianceResourceId))).toEqual([
+      [opsAdmin.ComplianceResourceId],
+      [opsAdmin.ComplianceResourceId],
+    ]);
+  });
+});
+
+describe('stale results of earlier periodic runs', () => {
+  it('pages GetComplianceDetailsByConfigRule and answers NOT_APPLICABLE for resources that no longer exist', async () => {
+    // Given: the rule has results for an existing role, a deleted role (page 1) and a deleted user (page 2)
+    const event = fixture('scheduled-notification');
+    const goneRole = 'AROAZZZZZZZZZZZZZZZZ9';
+    const goneUser = 'AIDAZZZZZZZZZZZZZZZZ8';
+    const result = (
+      resourceType: string,
+      resourceId: string,
+      complianceType: 'COMPLIANT' | 'NON_COMPLIANT',
+    ) => ({
+      EvaluationResultIdentifier: {
+        EvaluationResultQualifier: {
+          ConfigRuleName: event.configRuleName as string,
+          ResourceType: resourceType,
+          ResourceId: resourceId,
+          EvaluationMode: 'DETECTIVE' as const,
+        },
+        OrderingTimestamp: new Date('2026-03-16T05:00:11.000Z'),
+      },
+      ComplianceType: complianceType,
+      ResultRecordedTime: new Date('2026-03-16T05:00:40.000Z'),
+      ConfigRuleInvokedTime: new Date('2026-03-16T05:00:12.000Z'),
+    });
+    config
+      .on(GetComplianceDetailsByConfigRuleCommand)
+      .resolvesOnce({
+        EvaluationResults: [
+          result('AWS::IAM::Role', roleId('OpsAdmin'), 'NON_COMPLIANT'),
+          result('AWS::IAM::Role', goneRole, 'NON_COMPLIANT'),
+        ],
+        NextToken: 'page-2-token',
+      })
+      .resolvesOnce({ EvaluationResults: [result('AWS::IAM::User', goneUser, 'COMPLIANT')] });
+
+    // When
+    const outcome = await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: both pages were read, for this rule
+    const pages = config.commandCalls(GetComplianceDetailsByConfigRuleCommand).map((c) => c.args[0].input);
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).toMatchObject({ ConfigRuleName: event.configRuleName, NextToken: undefined });
+    expect(pages[1]).toMatchObject({ ConfigRuleName: event.configRuleName, NextToken: 'page-2-token' });
+    // And: the gone role and user are NOT_APPLICABLE; the existing role is evaluated once, normally
+    const evaluations = posted();
+    expect(evaluations).toHaveLength(24 + 2);
+    const verdicts = byId(evaluations);
+    expect(verdicts.get(goneRole)).toMatchObject({
+      ComplianceResourceType: 'AWS::IAM::Role',
+      ComplianceType: 'NOT_APPLICABLE',
+    });
+    expect(verdicts.get(goneUser)).toMatchObject({
+      ComplianceResourceType: 'AWS::IAM::User',
+      ComplianceType: 'NOT_APPLICABLE',
+    });
+    expect(verdicts.get(goneRole)?.Annotation).toMatch(/\(unaudited session\)$/);
+    expect(evaluations.filter((e) => e.ComplianceResourceId === roleId('OpsAdmin'))).toHaveLength(1);
+    expect(outcome).toMatchObject({ notApplicable: 2 });
+  });
+});
+
+describe('change notifications', () => {
+  it('a role change evaluates just that role, by its AROA id, from the configuration item (AdministratorAccess removed → COMPLIANT)', async () => {
+    // Given: OpsAdmin's item: AdministratorAccess replaced by ReadOnlyAccess, plus a URL-encoded inline policy
+    const event = fixture('role-change-opsadmin-admin-removed');
+    const item = invokingEventOf(event).configurationItem as Json;
+    expect((item.configuration as Json).rolePolicyList).toEqual([
+      expect.objectContaining({ policyDocument: expect.stringMatching(/^%7B%22Version%22/) }),
+    ]);
+
+    // When
+    const result = await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: one evaluation, for OpsAdmin only, stamped with the item's capture time
+    expect(posted()).toEqual([
+      expect.objectContaining({
+        ComplianceResourceType: 'AWS::IAM::Role',
+        ComplianceResourceId: roleId('OpsAdmin'),
+        ComplianceType: 'COMPLIANT',
+        OrderingTimestamp: new Date(item.configurationItemCaptureTime as string),
+      }),
+    ]);
+    expect(putInputs()[0]!.ResultToken).toBe(event.resultToken);
+    // And: a change notification does not look for stale results
+    expect(config).not.toHaveReceivedCommand(GetComplianceDetailsByConfigRuleCommand);
+    expect(result).toMatchObject({ messageType: 'ConfigurationItemChangeNotification', evaluations: 1 });
+  });
+
+  it('a group change re-evaluates its members (Developers loses DevEnvironmentSessionAccess → bob.martin COMPLIANT)', async () => {
+    // Given
+    const event = fixture('group-change-developers');
+    const group = IAM.GroupDetailList.find((g) => g.GroupName === 'Developers')!;
+    const members = IAM.UserDetailList.filter((u) => u.GroupList?.includes('Developers')).map(
+      (u) => u.UserId,
+    );
+    expect(members).toHaveLength(2);
+
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: each member, as AWS::IAM::User by AIDA id; the group itself is NOT_APPLICABLE
+    const evaluations = posted();
+    const users = evaluations.filter((e) => e.ComplianceResourceType === 'AWS::IAM::User');
+    expect(users.map((e) => e.ComplianceResourceId).sort()).toEqual([...members].sort());
+    expect(byId(users).get(userId('bob.martin'))?.ComplianceType).toBe('COMPLIANT');
+    expect(byId(users).get(userId('carol.jones'))?.ComplianceType).toBe('COMPLIANT');
+    expect(evaluations).toContainEqual(
+      expect.objectContaining({
+        ComplianceResourceType: 'AWS::IAM::Group',
+        ComplianceResourceId: group.GroupId,
+        ComplianceType: 'NOT_APPLICABLE',
+      }),
+    );
+    expect(evaluations).toHaveLength(members.length + 1);
+  });
+
+  it('a managed policy change re-evaluates its attachers, using only the new default version', async () => {
+    // Given: DevEnvironmentSessionAccess v4 (default) drops ssm:StartSession; v3 is kept, non-default
+    const event = fixture('policy-change-devenvironmentsessionaccess');
+    const policy = IAM.Policies.find((p) => p.PolicyName === 'DevEnvironmentSessionAccess')!;
+
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: the Developers members (attached through the group) are re-evaluated; bob.martin is COMPLIANT now
+    const evaluations = posted();
+    const principals = evaluations.filter((e) => e.ComplianceResourceType === 'AWS::IAM::User');
+    expect(principals.map((e) => e.ComplianceResourceId).sort()).toEqual(
+      [userId('bob.martin'), userId('carol.jones')].sort(),
+    );
+    expect(byId(principals).get(userId('bob.martin'))?.ComplianceType).toBe('COMPLIANT');
+    // And: the policy itself (by its ANPA id) is NOT_APPLICABLE, judged through its attachers
+    expect(byId(evaluations).get(policy.PolicyId)).toMatchObject({
+      ComplianceResourceType: 'AWS::IAM::Policy',
+      ComplianceType: 'NOT_APPLICABLE',
+    });
+    expect(policy.PolicyId).toMatch(/^ANPA/);
+  });
+
+  it('an SSM inventory change evaluates that instance (agent upgraded past 2.3.672.0 → SSH-capable → NON_COMPLIANT)', async () => {
+    // Given: batch-legacy-01 (COMPLIANT in the snapshot: agent 2.3.612.0) reports agent 3.3.1957.0
+    const event = fixture('inventory-change-agent-upgraded');
+
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then
+    expect(posted()).toEqual([
+      expect.objectContaining({
+        ComplianceResourceType: 'AWS::SSM::ManagedInstanceInventory',
+        ComplianceResourceId: 'i-0b2c3d4e5f6071829',
+        ComplianceType: 'NON_COMPLIANT',
+      }),
+    ]);
+    expect(posted()[0]!.Annotation).toMatch(/^SSH-capable \(agent 3\.3\.1957\.0\).*\(unaudited session\)$/);
+  });
+
+  it('a ResourceDeleted item is answered NOT_APPLICABLE, keyed by the deleted role’s AROA id', async () => {
+    // Given
+    const event = fixture('role-deleted');
+    const item = invokingEventOf(event).configurationItem as Json;
+
+    // When
+    const result = await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then
+    expect(posted()).toEqual([
+      {
+        ComplianceResourceType: 'AWS::IAM::Role',
+        ComplianceResourceId: roleId('DatabaseTunnelRole'),
+        ComplianceType: 'NOT_APPLICABLE',
+        Annotation: expect.stringMatching(/ResourceDeleted.*\(unaudited session\)$/),
+        OrderingTimestamp: new Date(item.configurationItemCaptureTime as string),
+      },
+    ]);
+    expect(result).toMatchObject({ evaluations: 1, notApplicable: 1 });
+  });
+
+  it('an item that left the rule scope (eventLeftScope: true) is answered NOT_APPLICABLE', async () => {
+    // Given: OpsAdmin, status OK, still with AdministratorAccess, but out of scope
+    const event = fixture('role-left-scope');
+    expect(event.eventLeftScope).toBe(true);
+
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then
+    expect(posted()).toEqual([
+      expect.objectContaining({
+        ComplianceResourceId: roleId('OpsAdmin'),
+        ComplianceType: 'NOT_APPLICABLE',
+        Annotation: expect.stringMatching(/left the rule scope/),
+      }),
+    ]);
+  });
+
+  it('an OversizedConfigurationItemChangeNotification fetches the item with GetResourceConfigHistory and evaluates it', async () => {
+    // Given: only a summary in the event; the item (configuration as a JSON string) from the history API
+    const event = fixture('oversized-role-change-opsadmin');
+    const summary = invokingEventOf(event).configurationItemSummary as Json;
+    const wire = readJson<{ configurationItems: Json[] }>(join(EVENTS, 'oversized-role-history-item.json'));
+    const item = wire.configurationItems[0]!;
+    expect(typeof item.configuration).toBe('string');
+    config.on(GetResourceConfigHistoryCommand).resolves({
+      configurationItems: [
+        {
+          ...item,
+          configurationItemCaptureTime: new Date((item.configurationItemCaptureTime as number) * 1000),
+          resourceCreationTime: new Date((item.resourceCreationTime as number) * 1000),
+        } as never,
+      ],
+    });
+
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: the latest item of that resource was asked for
+    expect(config).toHaveReceivedCommandWith(GetResourceConfigHistoryCommand, {
+      resourceType: 'AWS::IAM::Role',
+      resourceId: roleId('OpsAdmin'),
+      laterTime: new Date(summary.configurationItemCaptureTime as string),
+      limit: 1,
+    });
+    // And: OpsAdmin (still AdministratorAccess in the fetched item) is NON_COMPLIANT, stamped with its capture time
+    expect(posted()).toEqual([
+      expect.objectContaining({
+        ComplianceResourceType: 'AWS::IAM::Role',
+        ComplianceResourceId: roleId('OpsAdmin'),
+        ComplianceType: 'NON_COMPLIANT',
+        OrderingTimestamp: new Date(summary.configurationItemCaptureTime as string),
+      }),
+    ]);
+  });
+});
+
+describe('a malformed event', () => {
+  const scheduled = fixture('scheduled-notification');
+  const withInvoking = (changes: Json) =>
+    ({ ...scheduled, invokingEvent: JSON.stringify({ ...invokingEventOf(scheduled), ...changes }) }) as Json;
+  const withoutResultToken: Json = { ...scheduled };
+  delete withoutResultToken.resultToken;
+
+  it.each<[string, Json, RegExp]>([
+    ['missing resultToken', withoutResultToken, /event\.resultToken/],
+    [
+      'invokingEvent that is not JSON',
+      { ...scheduled, invokingEvent: '{messageType:ScheduledNotification' },
+      /event\.invokingEvent: not valid JSON/,
+    ],
+    [
+      'unknown messageType',
+      withInvoking({ messageType: 'ConfigurationSnapshotDeliveryCompleted' }),
+      /event\.invokingEvent\.messageType/,
+    ],
+    [
+      'ruleParameters that are not JSON',
+      { ...scheduled, ruleParameters: 'exemptPrincipals=role/BreakGlass*' },
+      /event\.ruleParameters/,
+    ],
+    [
+      'ruleParameters with an unknown policy field',
+      { ...scheduled, ruleParameters: '{"exemptRoles":"x"}' },
+      /ruleParameters.*exemptRoles/,
+    ],
+  ])('with %s rejects with an error naming the field and posts nothing', async (_case, event, field) => {
+    // When / Then
+    await expect(handlerFor(EXAMPLE_ACCOUNT)(event)).rejects.toThrow(field);
+    expect(config.calls()).toHaveLength(0);
+  });
+});
+
+describe('an incomplete audit', () => {
+  const event = fixture('scheduled-notification');
+
+  it.each<[string, () => string]>([
+    [
+      'activation-tier.json is missing',
+      () => {
+        const dir = copyOfExampleAccount(`no-activation-tier-${Date.now()}`);
+        unlinkSync(join(dir, 'activation-tier.json'));
+        return dir;
+      },
+    ],
+    [
+      'a URL-encoded inline policy is corrupt (truncated)',
+      () => {
+        const dir = copyOfExampleAccount(`corrupt-policy-${Date.now()}`);
+        const iam = readJson<IamFile & { UserDetailList: Json[] }>(join(dir, 'iam.json'));
+        const erin = iam.UserDetailList.find((u) => u.UserName === 'erin.walsh') as unknown as {
+          UserPolicyList: { PolicyDocument: string }[];
+        };
+        const document = erin.UserPolicyList[0]!;
+        expect(typeof document.PolicyDocument).toBe('string');
+        document.PolicyDocument = document.PolicyDocument.slice(0, 40);
+        writeFileSync(join(dir, 'iam.json'), JSON.stringify(iam));
+        return dir;
+      },
+    ],
+  ])(
+    'when %s posts only NON_COMPLIANT evaluations, retires nothing, and fails the invocation',
+    async (_case, makeDir) => {
+      // Given
+      const dir = makeDir();
+      config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
+        EvaluationResults: [
+          {
+            EvaluationResultIdentifier: {
+              EvaluationResultQualifier: {
+                ResourceType: 'AWS::IAM::Role',
+                ResourceId: 'AROAZZZZZZZZZZZZZZZZ9',
+              },
+            },
+            ComplianceType: 'NON_COMPLIANT',
+          },
+        ],
+      });
+
+      // When / Then: the invocation fails, naming the incompleteness
+      await expect(handlerFor(dir)(event)).rejects.toThrow(/incomplete/);
+      // And: what was posted is NON_COMPLIANT only (nothing COMPLIANT on unread data, nothing retired)
+      const evaluations = posted();
+      expect(evaluations.length).toBeGreaterThan(0);
+      expect(new Set(evaluations.map((e) => e.ComplianceType))).toEqual(new Set(['NON_COMPLIANT']));
+      expect(byId(evaluations).get(ACCOUNT_ID)?.ComplianceType).toBe('NON_COMPLIANT');
+      expect(config).not.toHaveReceivedCommand(GetComplianceDetailsByConfigRuleCommand);
+    },
+  );
+});

@@ -1,0 +1,157 @@
+import { join, resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { createOnDemandHandler } from '../../src/handlers/on-demand';
+import type { AuditReport } from '../../src/report/types';
+
+/**
+ * The on-demand function, as the Lambda console's Test button runs it: through the middy +
+ * Powertools handler, with the account read from AUDIT_SNAPSHOT_DIR. `{}` returns the full JSON
+ * report; optional fields narrow it or ask for text/markdown; anything else is rejected by name.
+ */
+
+const ROOT = resolve(__dirname, '..', '..');
+const EXAMPLE_ACCOUNT = join(ROOT, 'examples', 'account');
+const OPS_ADMIN = 'arn:aws:iam::111122223333:role/OpsAdmin';
+const ALICE = 'arn:aws:iam::111122223333:user/alice.nguyen';
+
+function lambdaContext(functionName = 'ssm-ssh-audit-prod-onDemand'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: '7d6c5b4a-3928-4716-a5b4-c3d2e1f00f1e',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/03/17/[$LATEST]1a2b3c4d5e6f708192a3b4c5d6e7f809',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function invoke(event: unknown, env: NodeJS.ProcessEnv = { AUDIT_SNAPSHOT_DIR: EXAMPLE_ACCOUNT }) {
+  const handler = createOnDemandHandler({
+    env,
+    logger: new Logger({ serviceName: 'ssm-ssh-audit-test', logLevel: 'SILENT' }),
+  });
+  return handler(event as never, lambdaContext());
+}
+
+describe('the on-demand function (Lambda console Test button)', () => {
+  it('returns the full JSON report (schemaVersion 1, 16 principals, 7 instances) for the event {}', async () => {
+    // When
+    const report = (await invoke({})) as AuditReport;
+
+    // Then: a plain object (the console shows it), with the schemaVersion 1 contract
+    expect(typeof report).toBe('object');
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      account: { id: '111122223333', region: 'eu-west-1' },
+      complete: true,
+      gaps: [],
+      summary: { principals: 16, instances: 7, nonCompliantPrincipals: 9, nonCompliantInstances: 5 },
+    });
+    expect(report.principals).toHaveLength(16);
+    expect(report.instances).toHaveLength(7);
+    expect(report.principals.find((p) => p.arn === OPS_ADMIN)).toMatchObject({
+      id: 'AROA4BZPQXW7645FPZAQB',
+      sshOverSessionManager: 'allowed',
+      compliance: 'NON_COMPLIANT',
+    });
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it('narrows the report to the given principalArns (and their findings), keeping account-wide counts', async () => {
+    // When
+    const report = (await invoke({ principalArns: [OPS_ADMIN, ALICE] })) as AuditReport;
+
+    // Then
+    expect(report.principals.map((p) => p.arn).sort()).toEqual([ALICE, OPS_ADMIN].sort());
+    expect(report.instances).toEqual([]);
+    const ids = new Set(report.principals.map((p) => p.id));
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((f) => ids.has(f.resourceId))).toBe(true);
+    expect(report.summary.principals).toBe(16);
+  });
+
+  it('narrows the report to the given instanceIds', async () => {
+    // When
+    const report = (await invoke({
+      instanceIds: ['i-0e5f60718293a4b52', 'mi-0a1b2c3d4e5f67890'],
+    })) as AuditReport;
+
+    // Then
+    expect(report.instances.map((i) => [i.instanceId, i.compliance])).toEqual([
+      ['i-0e5f60718293a4b52', 'NON_COMPLIANT'],
+      ['mi-0a1b2c3d4e5f67890', 'COMPLIANT'],
+    ]);
+    expect(report.principals).toEqual([]);
+    expect(report.findings.every((f) => f.resourceId === 'i-0e5f60718293a4b52')).toBe(true);
+  });
+
+  it("returns the terminal text as a string for format 'text'", async () => {
+    // When
+    const text = await invoke({ format: 'text' });
+
+    // Then
+    expect(typeof text).toBe('string');
+    expect(text).toMatch(/^ssm-ssh-audit: account 111122223333 \(eu-west-1\)/);
+    expect(text).toContain('9 of 16 principals and 5 of 7 instances NON_COMPLIANT');
+    expect(text).toContain(OPS_ADMIN);
+    expect(String(text).includes('\u001b[')).toBe(false); // no ANSI colour in the console
+  });
+
+  it("returns markdown as a string for format 'markdown', narrowed when asked", async () => {
+    // When
+    const markdown = await invoke({ format: 'markdown', principalArns: [OPS_ADMIN] });
+
+    // Then
+    expect(typeof markdown).toBe('string');
+    expect(markdown).toMatch(/^#/m);
+    expect(markdown).toContain('OpsAdmin');
+    expect(markdown).not.toContain('alice.nguyen');
+  });
+
+  it('applies COMPLIANCE_POLICY from the environment (BreakGlass* exempt → COMPLIANT)', async () => {
+    // When
+    const report = (await invoke(
+      { principalArns: ['arn:aws:iam::111122223333:role/BreakGlassAdmin'] },
+      {
+        AUDIT_SNAPSHOT_DIR: EXAMPLE_ACCOUNT,
+        COMPLIANCE_POLICY: JSON.stringify({
+          exemptPrincipals: ['arn:aws:iam::111122223333:role/BreakGlass*'],
+        }),
+      },
+    )) as AuditReport;
+
+    // Then
+    expect(report.principals).toEqual([expect.objectContaining({ exempt: true, compliance: 'COMPLIANT' })]);
+  });
+
+  describe('rejects an invalid event with a validation error naming the field', () => {
+    it.each<[string, unknown, RegExp]>([
+      ['an unknown format', { format: 'xml' }, /event\.format: /],
+      ['principalArns that is not a list', { principalArns: 'x' }, /event\.principalArns: /],
+      ['a principal that is not an ARN', { principalArns: ['OpsAdmin'] }, /event\.principalArns\[0\]: /],
+      [
+        'an instance id of the wrong shape',
+        { instanceIds: ['web-prod-01'] },
+        /event\.instanceIds\[0\]: must be an instance id/,
+      ],
+      // The Lambda console's default test event ("hello-world" template)
+      [
+        'the console template {"key1":"value1",...}',
+        { key1: 'value1', key2: 'value2', key3: 'value3' },
+        /key1/,
+      ],
+    ])('%s', async (_case, event, field) => {
+      // When / Then
+      const rejection = invoke(event);
+      await expect(rejection).rejects.toThrow(field);
+      await expect(rejection).rejects.toMatchObject({ name: 'InvalidEventError' });
+    });
+  });
+});

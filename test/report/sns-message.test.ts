@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { buildSnsMessage, messageSize, SNS_MESSAGE_LIMIT, subjectFor } from '../../src/report/sns-message';
+import type { AuditReport } from '../../src/report/types';
+import { audit } from '../../src/rules/audit';
+import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+
+let example: AuditReport;
+beforeAll(async () => {
+  example = audit(
+    await loadSnapshotDirectory(resolve(__dirname, '../../examples/account')),
+    DEFAULT_COMPLIANCE_POLICY,
+  );
+});
+
+describe('the SNS message of the nightly report', () => {
+  it('sends the whole report when it fits: JSON by default, text for email', () => {
+    const message = buildSnsMessage(example);
+    expect(message.summarized).toBe(false);
+    const bodies = JSON.parse(message.Message) as { default: string; email: string };
+    expect(JSON.parse(bodies.default)).toEqual(JSON.parse(JSON.stringify(example)));
+    expect(bodies.email).toContain('does not record SSH or port-forwarding sessions');
+  });
+
+  it('keeps the subject within 100 ASCII characters with the headline count', () => {
+    const subject = subjectFor(example);
+    expect(subject.length).toBeLessThanOrEqual(100);
+    expect(subject).toMatch(/^[\x20-\x7e]+$/);
+    expect(subject).toContain(`${example.summary.nonCompliantPrincipals} principals`);
+  });
+
+  it('summarizes an incomplete report with thousands of gaps instead of failing to publish', () => {
+    // Given a report with 3,000 gaps (one per unreadable policy) and many principals
+    const gaps = Array.from({ length: 3000 }, (_, n) => ({
+      source: `iam:inline-policy/Broken@arn:aws:iam::111122223333:role/Role${n}`,
+      message: `policy "Broken": the document is not valid JSON (Unexpected end of JSON input) ${'x'.repeat(100)}`,
+    }));
+    const report: AuditReport = { ...example, complete: false, gaps };
+    // When the message is built
+    const message = buildSnsMessage(report);
+    // Then it fits, is valid JSON, and says how many gaps it left out
+    expect(messageSize(message)).toBeLessThanOrEqual(SNS_MESSAGE_LIMIT);
+    expect(message.summarized).toBe(true);
+    const summary = JSON.parse(JSON.parse(message.Message).default) as AuditReport & {
+      omitted: { gaps: number };
+    };
+    expect(summary.gaps.length + summary.omitted.gaps).toBe(3000);
+    expect(summary.complete).toBe(false);
+  });
+});
