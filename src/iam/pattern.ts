@@ -107,6 +107,8 @@ export class CompiledPattern {
   readonly hasVariables: boolean;
   /** True when the pattern matches every value (a lone `*`). */
   readonly matchesEverything: boolean;
+  /** The exact text it matches when it has no wildcard and no variable (case-sensitive patterns only). */
+  readonly literal: string | undefined;
   private readonly tokens: readonly Token[];
   private readonly flavour: PatternFlavour;
   private readonly flags: string;
@@ -120,6 +122,10 @@ export class CompiledPattern {
     this.tokens = tokenize(source, options.flavour !== 'exact', options.variables ?? true);
     this.hasVariables = this.tokens.some((t) => t.kind === 'variable');
     this.matchesEverything = this.tokens.length === 1 && this.tokens[0]?.kind === 'star';
+    this.literal =
+      !options.ignoreCase && this.tokens.every((t) => t.kind === 'text')
+        ? this.tokens.map((t) => (t as { text: string }).text).join('')
+        : undefined;
   }
 
   /** Matches a value, substituting policy variables from the context. */

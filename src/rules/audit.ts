@@ -82,6 +82,10 @@ export function audit(
   };
   const reachableCount = (classIds: readonly number[]): number =>
     classIds.reduce((n, id) => n + (classes[id] as InstanceClass).members.length, 0);
+  // Every instance once, sorted by id, with its class: a reach list is a filter of this, no sorting.
+  const sortedMembers = classes
+    .flatMap((c) => c.members.map((m) => ({ id: m.instanceId, classId: c.id })))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const listCache = new Map<string, '*' | readonly string[]>();
   const reachable = (d: DocumentAccess | undefined): '*' | readonly string[] => {
     const classIds = reachableClasses(d);
@@ -89,16 +93,19 @@ export function audit(
     let list = listCache.get(key);
     if (!list) {
       const count = reachableCount(classIds);
-      list =
-        capableCount > 0 && count === capableCount
-          ? '*'
-          : classIds.flatMap((id) => (classes[id] as InstanceClass).members.map((m) => m.instanceId)).sort();
+      if (capableCount > 0 && count === capableCount) list = '*';
+      else {
+        const inSet = new Uint8Array(classes.length);
+        for (const id of classIds) inSet[id] = 1;
+        list = sortedMembers.filter((m) => inSet[m.classId] === 1).map((m) => m.id);
+      }
       listCache.set(key, list);
     }
     return list;
   };
 
   const exposure = new Array<number>(classes.length).fill(0);
+  const exposed = new Uint8Array(classes.length);
   const principals = analysis.map((pa): PrincipalReport => {
     const p = pa.principal;
     const exempt = exemptions.principal(p.arn);
@@ -117,11 +124,15 @@ export function audit(
 
     // Compliance counts only instances that are not exempt.
     let violating = false;
-    if (granted.length > 0) {
-      classes.forEach((_c, id) => {
-        if (classExempt[id]) return;
-        const exposed = granted.some((d) => violation(d.perClass?.[id] ?? 'denied'));
-        if (exposed && !exempt) {
+    if (granted.length > 0 && !exempt) {
+      exposed.fill(0);
+      for (const d of granted) {
+        d.perClass?.forEach((access, id) => {
+          if (!classExempt[id] && violation(access)) exposed[id] = 1;
+        });
+      }
+      exposed.forEach((flag, id) => {
+        if (flag) {
           violating = true;
           exposure[id] = (exposure[id] ?? 0) + 1;
         }

@@ -1,6 +1,7 @@
 import {
   combineContexts,
   evaluate,
+  evaluateVerdict,
   matchPolicy,
   type AttachedPolicy,
   type AuthorizationRequest,
@@ -76,6 +77,7 @@ function combine(document: Verdict, instance: Verdict): Access {
 }
 
 const PRINCIPAL_KEY = /^aws:(principal|username|userid)/i;
+const NO_MATCHES: readonly StatementMatch[] = Object.freeze([]);
 
 /**
  * Caches statement matches per (policy, resource), and per principal too for the policies whose
@@ -88,6 +90,8 @@ class MatchCache {
 
   matcher(principalKey: string, resourceKey: string) {
     return (policy: CompiledPolicy, request: AuthorizationRequest): readonly StatementMatch[] => {
+      // Most policies say nothing about ssm:StartSession: nothing to match, nothing to remember.
+      if (policy.statementsFor(request.action).length === 0) return NO_MATCHES;
       let perPolicy = this.matches.get(policy);
       if (!perPolicy) {
         perPolicy = new Map();
@@ -194,7 +198,17 @@ export function analyzeSessionAccess(
         const key = verdictKey(principal, cache);
         verdicts = sharedVerdicts.get(key);
         if (!verdicts) {
-          verdicts = classes.map((c) => instanceDecision(c.id).decision);
+          verdicts = classes.map((c) =>
+            evaluateVerdict(
+              principal.policies,
+              {
+                action: START_SESSION,
+                resource: c.representative.arn,
+                context: combineContexts(c.representative.context, principal.context),
+              },
+              { matchPolicy: cache.matcher(principal.arn, `class:${c.id}`) },
+            ),
+          );
           sharedVerdicts.set(key, verdicts);
         }
       }

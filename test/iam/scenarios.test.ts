@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate } from '../../src/iam';
+import { evaluate, evaluateVerdict } from '../../src/iam';
 import {
   normalizeExpectation,
   scenarioPolicySet,
@@ -31,5 +31,17 @@ describe('IAM evaluator scenarios (test/fixtures/iam/scenarios)', () => {
       // Then the decision and its explanation are the expected ones
       expect(summarize(decision, scenario.expect)).toEqual(normalizeExpectation(scenario.expect));
     });
+  });
+});
+
+describe('evaluateVerdict (the audit fast path)', () => {
+  const all = files.flatMap(
+    (file) => (JSON.parse(readFileSync(join(DIR, file), 'utf8')) as { scenarios: Scenario[] }).scenarios,
+  );
+
+  it.each(all.map((s) => [s.it, s] as const))('agrees with evaluate: %s', (_name, scenario) => {
+    const policies = scenarioPolicySet(scenario);
+    const request = scenarioRequest(scenario);
+    expect(evaluateVerdict(policies, request)).toBe(evaluate(policies, request).decision);
   });
 });

@@ -32,6 +32,8 @@ const resourcePattern = fc.constantFrom(
 const condition = fc.constantFrom(
   undefined,
   { StringEquals: { 'ssm:resourceTag/Team': 'red' } },
+  // Condition keys are case-insensitive, tag keys included.
+  { StringEquals: { 'ssm:resourcetag/team': 'blue' } },
   { StringEquals: { 'aws:ResourceTag/Team': '${aws:PrincipalTag/team}' } },
   { StringNotEquals: { 'ssm:resourceTag/Team': 'blue' } },
   { Null: { 'ssm:resourceTag/Team': 'true' } },
