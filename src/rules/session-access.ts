@@ -1,8 +1,12 @@
 import {
   combineContexts,
   evaluate,
+  evaluateCondition,
   evaluateVerdict,
   matchPolicy,
+  requestContext,
+  type CompiledCondition,
+  type CompiledPattern,
   type AttachedPolicy,
   type AuthorizationRequest,
   type CompiledPolicy,
@@ -140,7 +144,7 @@ class MatchCache {
  * about ssm:StartSession, and the principal itself when one of them depends on who asks. Principals
  * with the same key get the same verdict on every instance class.
  */
-function verdictKey(principal: Principal, cache: MatchCache): string {
+function verdictKey(principal: Principal, cache: MatchCache): { key: string; dependent: boolean } {
   let dependent = false;
   const layer = (name: string, attached: readonly AttachedPolicy[] | undefined): string => {
     if (!attached) return '';
@@ -159,7 +163,72 @@ function verdictKey(principal: Principal, cache: MatchCache): string {
   const p = principal.policies;
   const key =
     layer('I', p.identity) + layer('B', p.boundary) + (p.scpLevels ?? []).map((l) => layer('S', l)).join('');
-  return dependent ? `${key}#${principal.arn}` : key;
+  return { key: dependent ? `${key}#${principal.arn}` : key, dependent };
+}
+
+const TAG_KEY = /^(ssm:resourcetag|aws:resourcetag)\//i;
+const NOTHING_KNOWN = requestContext();
+
+/**
+ * Instance classes as one principal's policies see them. Classes are cut by every pattern and tag
+ * condition in the account, but one principal's verdict depends only on the few in its own
+ * statements: classes alike on those get the same verdict, which is computed once. (For policies
+ * that depend on who asks, every class is evaluated.)
+ */
+class ClassOutcomes {
+  private readonly patternHits = new Map<CompiledPattern, Int8Array>();
+  private readonly conditionHits = new Map<CompiledCondition, string[]>();
+
+  constructor(private readonly classes: readonly InstanceClass[]) {}
+
+  private patternHit(pattern: CompiledPattern, c: InstanceClass): number {
+    let hits = this.patternHits.get(pattern);
+    if (!hits) {
+      hits = new Int8Array(this.classes.length).fill(-1);
+      this.patternHits.set(pattern, hits);
+    }
+    if (hits[c.id] === -1) hits[c.id] = pattern.match(c.representative.arn, NOTHING_KNOWN) === 'yes' ? 1 : 0;
+    return hits[c.id] as number;
+  }
+
+  private conditionOutcome(condition: CompiledCondition, c: InstanceClass): string {
+    let outcomes = this.conditionHits.get(condition);
+    if (!outcomes) {
+      outcomes = new Array<string>(this.classes.length);
+      this.conditionHits.set(condition, outcomes);
+    }
+    return (outcomes[c.id] ??= evaluateCondition(condition, c.representative.context));
+  }
+
+  verdicts(principal: Principal, verdictOn: (c: InstanceClass) => Verdict): Verdict[] {
+    const patterns = new Set<CompiledPattern>();
+    const conditions = new Set<CompiledCondition>();
+    const p = principal.policies;
+    for (const attached of [p.identity, p.boundary ?? [], ...(p.scpLevels ?? [])]) {
+      for (const a of attached) {
+        if (!a.compiled.ok) continue;
+        for (const statement of a.compiled.policy.statementsFor(START_SESSION)) {
+          for (const pattern of statement.resources.patterns)
+            if (!pattern.matchesEverything) patterns.add(pattern);
+          for (const condition of statement.conditions)
+            if (TAG_KEY.test(condition.key)) conditions.add(condition);
+        }
+      }
+    }
+    const byOutcome = new Map<string, Verdict>();
+    return this.classes.map((c) => {
+      let sig = '';
+      for (const pattern of patterns) sig += this.patternHit(pattern, c);
+      sig += '|';
+      for (const condition of conditions) sig += this.conditionOutcome(condition, c)[0];
+      let verdict = byOutcome.get(sig);
+      if (verdict === undefined) {
+        verdict = verdictOn(c);
+        byOutcome.set(sig, verdict);
+      }
+      return verdict;
+    });
+  }
 }
 
 export function analyzeSessionAccess(
@@ -169,6 +238,7 @@ export function analyzeSessionAccess(
 ): PrincipalAccess[] {
   const cache = new MatchCache();
   const sharedVerdicts = new Map<string, Verdict[]>();
+  const outcomes = new ClassOutcomes(classes);
 
   return principals.map((principal): PrincipalAccess => {
     const decide = (classId: number): Decision => {
@@ -195,10 +265,10 @@ export function analyzeSessionAccess(
     let verdicts: Verdict[] | undefined;
     const instanceVerdicts = (): Verdict[] => {
       if (!verdicts) {
-        const key = verdictKey(principal, cache);
+        const { key, dependent } = verdictKey(principal, cache);
         verdicts = sharedVerdicts.get(key);
         if (!verdicts) {
-          verdicts = classes.map((c) =>
+          const verdictOn = (c: InstanceClass): Verdict =>
             evaluateVerdict(
               principal.policies,
               {
@@ -207,8 +277,8 @@ export function analyzeSessionAccess(
                 context: combineContexts(c.representative.context, principal.context),
               },
               { matchPolicy: cache.matcher(principal.arn, `class:${c.id}`) },
-            ),
-          );
+            );
+          verdicts = dependent ? classes.map(verdictOn) : outcomes.verdicts(principal, verdictOn);
           sharedVerdicts.set(key, verdicts);
         }
       }
