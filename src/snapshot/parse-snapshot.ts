@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/lazy-yaml';
 import type { z } from 'zod';
 import { SnapshotInputError } from './errors';
 import {
