@@ -160,16 +160,37 @@ function render(report: AuditReport, format: Format, color: boolean): Iterable<s
   return [renderText(report, { color })];
 }
 
-/** Writes pieces to a stream, honouring backpressure, so no single string has to hold the report. */
+/**
+ * Writes pieces to a stream, honouring backpressure, so no single string has to hold the report.
+ * Small pieces are gathered into larger writes; large ones (shared reach lists) go out as they are,
+ * encoded once even when the same one is written many times.
+ */
 async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  const LARGE = 1 << 16;
+  const encoded = new Map<string, Buffer>();
   let buffer = '';
+  const write = async (data: string | Buffer): Promise<void> => {
+    if (!stream.write(data)) await once(stream, 'drain');
+  };
   for (const chunk of chunks) {
+    if (chunk.length >= LARGE) {
+      if (buffer) await write(buffer);
+      buffer = '';
+      let bytes = encoded.get(chunk);
+      if (!bytes) {
+        bytes = Buffer.from(chunk);
+        encoded.set(chunk, bytes);
+      }
+      await write(bytes);
+      continue;
+    }
     buffer += chunk;
-    if (buffer.length < 1 << 20) continue;
-    if (!stream.write(buffer)) await once(stream, 'drain');
-    buffer = '';
+    if (buffer.length >= 1 << 20) {
+      await write(buffer);
+      buffer = '';
+    }
   }
-  if (buffer && !stream.write(buffer)) await once(stream, 'drain');
+  if (buffer) await write(buffer);
 }
 
 /**

@@ -2,23 +2,25 @@ import type { AuditReport } from './types';
 
 const LISTS = new Set(['principals', 'instances', 'findings', 'gaps']);
 
+const FIELD = '"sshReachableInstances":0';
+
 /**
- * Principals that reach the same instances share one id list (the audit builds each distinct list
- * once), so each list is serialized once too.
+ * One list item as JSON, in pieces. Principals that reach the same instances share one id list (the
+ * audit builds each distinct list once), so each list is serialized once, and handed on as the same
+ * string every time instead of being copied into each principal's line.
  */
-function itemJson(item: unknown, lists: WeakMap<object, string>): string {
+function itemPieces(item: unknown, lists: WeakMap<object, string>): string[] {
   const list = (item as { sshReachableInstances?: unknown }).sshReachableInstances;
-  if (!Array.isArray(list) || list.length < 16) return JSON.stringify(item);
+  if (!Array.isArray(list) || list.length < 16) return [JSON.stringify(item)];
   let json = lists.get(list);
   if (json === undefined) {
     json = JSON.stringify(list);
     lists.set(list, json);
   }
   // Quotes inside string values are escaped, so this exact text can only be the field itself.
-  return JSON.stringify({ ...(item as object), sshReachableInstances: 0 }).replace(
-    '"sshReachableInstances":0',
-    () => `"sshReachableInstances":${json}`,
-  );
+  const text = JSON.stringify({ ...(item as object), sshReachableInstances: 0 });
+  const at = text.indexOf(FIELD) + FIELD.length - 1;
+  return [text.slice(0, at), json, text.slice(at + 1)];
 }
 
 /**
@@ -41,7 +43,10 @@ export function* renderJsonChunks(report: AuditReport): Generator<string> {
       }
       yield `  ${JSON.stringify(key)}: [\n`;
       for (let i = 0; i < value.length; i++) {
-        yield `    ${itemJson(value[i], lists)}${i < value.length - 1 ? ',' : ''}\n`;
+        const pieces = itemPieces(value[i], lists);
+        yield '    ';
+        yield* pieces;
+        yield i < value.length - 1 ? ',\n' : '\n';
       }
       yield `  ]${comma}\n`;
     } else {

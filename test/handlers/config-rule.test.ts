@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   ConfigServiceClient,
@@ -10,10 +10,21 @@ import {
   type Evaluation,
   type PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createConfigRuleHandler } from '../../src/handlers/config-rule';
+import {
+  configEvent,
+  copyOfExampleAccount,
+  EVENTS,
+  EXAMPLE_ACCOUNT,
+  EXAMPLE_ACCOUNT_ID as ACCOUNT_ID,
+  exampleAccountWithGeneratedAdmins,
+  lambdaContext,
+  readJson,
+  silentLogger,
+  type Json,
+} from './support';
 
 /**
  * The AWS Config custom rule, end to end through the deployed entry point: the middy + Powertools
@@ -22,14 +33,8 @@ import { createConfigRuleHandler } from '../../src/handlers/config-rule';
  * read from a snapshot directory (AUDIT_SNAPSHOT_DIR) and ConfigServiceClient mocked at `send`.
  */
 
-const ROOT = resolve(__dirname, '..', '..');
-const EXAMPLE_ACCOUNT = join(ROOT, 'examples', 'account');
-const EVENTS = join(ROOT, 'test', 'fixtures', 'config-events');
 const SUFFIX = '(unaudited session)';
 
-type Json = Record<string, unknown>;
-const readJson = <T = Json>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
-const fixture = (name: string): Json => readJson(join(EVENTS, `${name}.json`));
 const invokingEventOf = (event: Json): Json => JSON.parse(event.invokingEvent as string) as Json;
 
 interface IamFile {
@@ -42,29 +47,8 @@ const IAM = readJson<IamFile>(join(EXAMPLE_ACCOUNT, 'iam.json'));
 const INSTANCE_IDS = readJson<{ InstanceInformationList: { InstanceId: string }[] }>(
   join(EXAMPLE_ACCOUNT, 'instances.json'),
 ).InstanceInformationList.map((i) => i.InstanceId);
-const ACCOUNT_ID = readJson<{ Account: string }>(join(EXAMPLE_ACCOUNT, 'account.json')).Account;
 const userId = (name: string) => IAM.UserDetailList.find((u) => u.UserName === name)!.UserId;
 const roleId = (name: string) => IAM.RoleDetailList.find((r) => r.RoleName === name)!.RoleId;
-
-/** What the Lambda runtime passes as the second argument. */
-function lambdaContext(functionName = 'ssm-ssh-audit-prod-configRule'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:${ACCOUNT_ID}:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: '3f1e4b9a-6c2d-4e8f-9a7b-1c2d3e4f5a6b',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/03/17/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-const silentLogger = () => new Logger({ serviceName: 'ssm-ssh-audit-test', logLevel: 'SILENT' });
 
 function handlerFor(snapshotDir: string, logger: Logger = silentLogger()) {
   const handler = createConfigRuleHandler({
@@ -72,56 +56,17 @@ function handlerFor(snapshotDir: string, logger: Logger = silentLogger()) {
     configClient: () => new ConfigServiceClient({ region: 'us-east-1' }),
     logger,
   });
-  return (event: unknown) => handler(event as never, lambdaContext());
+  return (event: unknown) => handler(event as never, lambdaContext('ssm-ssh-audit-prod-configRule'));
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Snapshot directories derived from the example account
 
 let work: string;
-const copyOfExampleAccount = (name: string): string => {
-  const dir = join(work, name);
-  cpSync(EXAMPLE_ACCOUNT, dir, { recursive: true });
-  return dir;
-};
-
-/** The example account plus `count` generated roles with AdministratorAccess attached. */
-function accountWithGeneratedRoles(name: string, count: number): { dir: string; roleIds: string[] } {
-  const dir = copyOfExampleAccount(name);
-  const iam = readJson<IamFile>(join(dir, 'iam.json'));
-  const roleIds: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const roleName = `GeneratedAdmin${String(i).padStart(4, '0')}`;
-    const id = `AROAGEN${String(i).padStart(14, '0')}`;
-    roleIds.push(id);
-    iam.RoleDetailList.push({
-      Path: '/',
-      RoleName: roleName,
-      RoleId: id,
-      Arn: `arn:aws:iam::${ACCOUNT_ID}:role/${roleName}`,
-      CreateDate: '2025-01-01T00:00:00+00:00',
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
-        ],
-      },
-      InstanceProfileList: [],
-      RolePolicyList: [],
-      AttachedManagedPolicies: [
-        { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
-      ],
-      RoleLastUsed: {},
-    });
-  }
-  writeFileSync(join(dir, 'iam.json'), JSON.stringify(iam));
-  return { dir, roleIds };
-}
-
 let bigAccount: { dir: string; roleIds: string[] };
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'ssm-ssh-audit-config-rule-'));
-  bigAccount = accountWithGeneratedRoles('big-account', 250);
+  bigAccount = exampleAccountWithGeneratedAdmins(250, { dir: join(work, 'big-account') });
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -144,7 +89,7 @@ const byId = (evaluations: Evaluation[]) =>
 // ---------------------------------------------------------------------------------------------------
 
 describe('a ScheduledNotification (periodic run) on the example account', () => {
-  const event = fixture('scheduled-notification');
+  const event = configEvent('scheduled-notification');
   const notificationCreationTime = invokingEventOf(event).notificationCreationTime as string;
 
   it('posts one evaluation per user, role and instance plus one AWS::::Account evaluation (16 + 7 + 1 = 24)', async () => {
@@ -240,7 +185,7 @@ describe('a ScheduledNotification (periodic run) on the example account', () => 
     await handlerFor(EXAMPLE_ACCOUNT)(event);
     const normal = putInputs();
     config.resetHistory();
-    await handlerFor(EXAMPLE_ACCOUNT)(fixture('scheduled-notification-testmode'));
+    await handlerFor(EXAMPLE_ACCOUNT)(configEvent('scheduled-notification-testmode'));
     const testMode = putInputs();
 
     // Then
@@ -251,7 +196,7 @@ describe('a ScheduledNotification (periodic run) on the example account', () => 
 
   it("reads the compliance policy from Config's ruleParameters string map (BreakGlass* exempt → COMPLIANT)", async () => {
     // Given: ruleParameters '{"exemptPrincipals":"arn:aws:iam::…:role/BreakGlass*","conditionalIsViolation":"true",…}'
-    const testModeEvent = fixture('scheduled-notification-testmode');
+    const testModeEvent = configEvent('scheduled-notification-testmode');
     expect(typeof testModeEvent.ruleParameters).toBe('string');
 
     // When
@@ -301,7 +246,7 @@ describe('a ScheduledNotification (periodic run) on the example account', () => 
 describe('PutEvaluations batching', () => {
   it('posts a 274-resource account in calls of at most 100 evaluations, each evaluation exactly once', async () => {
     // Given: the example account plus 250 generated roles (16 + 250 principals, 7 instances, 1 account)
-    const event = fixture('scheduled-notification');
+    const event = configEvent('scheduled-notification');
 
     // When
     const result = await handlerFor(bigAccount.dir)(event);
@@ -316,7 +261,7 @@ describe('PutEvaluations batching', () => {
 });
 
 describe('FailedEvaluations in the PutEvaluations response', () => {
-  const event = fixture('scheduled-notification');
+  const event = configEvent('scheduled-notification');
   const opsAdmin = { ComplianceResourceType: 'AWS::IAM::Role', ComplianceResourceId: roleId('OpsAdmin') };
 
   it('re-sends only the failed evaluation, then succeeds: 2 calls', async () => {
@@ -366,7 +311,7 @@ describe('FailedEvaluations in the PutEvaluations response', () => {
 describe('stale results of earlier periodic runs', () => {
   it('pages GetComplianceDetailsByConfigRule and answers NOT_APPLICABLE for resources that no longer exist', async () => {
     // Given: the rule has results for an existing role, a deleted role (page 1) and a deleted user (page 2)
-    const event = fixture('scheduled-notification');
+    const event = configEvent('scheduled-notification');
     const goneRole = 'AROAZZZZZZZZZZZZZZZZ9';
     const goneUser = 'AIDAZZZZZZZZZZZZZZZZ8';
     const result = (
@@ -427,7 +372,7 @@ describe('stale results of earlier periodic runs', () => {
 describe('change notifications', () => {
   it('a role change evaluates just that role, by its AROA id, from the configuration item (AdministratorAccess removed → COMPLIANT)', async () => {
     // Given: OpsAdmin's item: AdministratorAccess replaced by ReadOnlyAccess, plus a URL-encoded inline policy
-    const event = fixture('role-change-opsadmin-admin-removed');
+    const event = configEvent('role-change-opsadmin-admin-removed');
     const item = invokingEventOf(event).configurationItem as Json;
     expect((item.configuration as Json).rolePolicyList).toEqual([
       expect.objectContaining({ policyDocument: expect.stringMatching(/^%7B%22Version%22/) }),
@@ -453,7 +398,7 @@ describe('change notifications', () => {
 
   it('a group change re-evaluates its members (Developers loses DevEnvironmentSessionAccess → bob.martin COMPLIANT)', async () => {
     // Given
-    const event = fixture('group-change-developers');
+    const event = configEvent('group-change-developers');
     const group = IAM.GroupDetailList.find((g) => g.GroupName === 'Developers')!;
     const members = IAM.UserDetailList.filter((u) => u.GroupList?.includes('Developers')).map(
       (u) => u.UserId,
@@ -481,7 +426,7 @@ describe('change notifications', () => {
 
   it('a managed policy change re-evaluates its attachers, using only the new default version', async () => {
     // Given: DevEnvironmentSessionAccess v4 (default) drops ssm:StartSession; v3 is kept, non-default
-    const event = fixture('policy-change-devenvironmentsessionaccess');
+    const event = configEvent('policy-change-devenvironmentsessionaccess');
     const policy = IAM.Policies.find((p) => p.PolicyName === 'DevEnvironmentSessionAccess')!;
 
     // When
@@ -504,7 +449,7 @@ describe('change notifications', () => {
 
   it('an SSM inventory change evaluates that instance (agent upgraded past 2.3.672.0 → SSH-capable → NON_COMPLIANT)', async () => {
     // Given: batch-legacy-01 (COMPLIANT in the snapshot: agent 2.3.612.0) reports agent 3.3.1957.0
-    const event = fixture('inventory-change-agent-upgraded');
+    const event = configEvent('inventory-change-agent-upgraded');
 
     // When
     await handlerFor(EXAMPLE_ACCOUNT)(event);
@@ -522,7 +467,7 @@ describe('change notifications', () => {
 
   it('a ResourceDeleted item is answered NOT_APPLICABLE, keyed by the deleted role’s AROA id', async () => {
     // Given
-    const event = fixture('role-deleted');
+    const event = configEvent('role-deleted');
     const item = invokingEventOf(event).configurationItem as Json;
 
     // When
@@ -543,7 +488,7 @@ describe('change notifications', () => {
 
   it('an item that left the rule scope (eventLeftScope: true) is answered NOT_APPLICABLE', async () => {
     // Given: OpsAdmin, status OK, still with AdministratorAccess, but out of scope
-    const event = fixture('role-left-scope');
+    const event = configEvent('role-left-scope');
     expect(event.eventLeftScope).toBe(true);
 
     // When
@@ -561,7 +506,7 @@ describe('change notifications', () => {
 
   it('an OversizedConfigurationItemChangeNotification fetches the item with GetResourceConfigHistory and evaluates it', async () => {
     // Given: only a summary in the event; the item (configuration as a JSON string) from the history API
-    const event = fixture('oversized-role-change-opsadmin');
+    const event = configEvent('oversized-role-change-opsadmin');
     const summary = invokingEventOf(event).configurationItemSummary as Json;
     const wire = readJson<{ configurationItems: Json[] }>(join(EVENTS, 'oversized-role-history-item.json'));
     const item = wire.configurationItems[0]!;
@@ -599,7 +544,7 @@ describe('change notifications', () => {
 });
 
 describe('a malformed event', () => {
-  const scheduled = fixture('scheduled-notification');
+  const scheduled = configEvent('scheduled-notification');
   const withInvoking = (changes: Json) =>
     ({ ...scheduled, invokingEvent: JSON.stringify({ ...invokingEventOf(scheduled), ...changes }) }) as Json;
   const withoutResultToken: Json = { ...scheduled };
@@ -635,13 +580,13 @@ describe('a malformed event', () => {
 });
 
 describe('an incomplete audit', () => {
-  const event = fixture('scheduled-notification');
+  const event = configEvent('scheduled-notification');
 
   it.each<[string, () => string]>([
     [
       'activation-tier.json is missing',
       () => {
-        const dir = copyOfExampleAccount(`no-activation-tier-${Date.now()}`);
+        const dir = copyOfExampleAccount(join(work, `no-activation-tier-${Date.now()}`));
         unlinkSync(join(dir, 'activation-tier.json'));
         return dir;
       },
@@ -649,7 +594,7 @@ describe('an incomplete audit', () => {
     [
       'a URL-encoded inline policy is corrupt (truncated)',
       () => {
-        const dir = copyOfExampleAccount(`corrupt-policy-${Date.now()}`);
+        const dir = copyOfExampleAccount(join(work, `corrupt-policy-${Date.now()}`));
         const iam = readJson<IamFile & { UserDetailList: Json[] }>(join(dir, 'iam.json'));
         const erin = iam.UserDetailList.find((u) => u.UserName === 'erin.walsh') as unknown as {
           UserPolicyList: { PolicyDocument: string }[];

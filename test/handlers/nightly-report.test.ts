@@ -1,13 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { join } from 'node:path';
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createNightlyReportHandler } from '../../src/handlers/nightly-report';
 import type { AuditReport, PrincipalReport } from '../../src/report/types';
+import { EXAMPLE_ACCOUNT, exampleAccountWithGeneratedAdmins, lambdaContext, silentLogger } from './support';
 
 /**
  * The nightly report through the deployed entry point (middy + Powertools): a full audit of the
@@ -16,27 +15,8 @@ import type { AuditReport, PrincipalReport } from '../../src/report/types';
  * ≤ 256 KB (262,144 bytes).
  */
 
-const ROOT = resolve(__dirname, '..', '..');
-const EXAMPLE_ACCOUNT = join(ROOT, 'examples', 'account');
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:ssm-ssh-audit-prod-report';
 const SNS_LIMIT = 262_144;
-
-function lambdaContext(functionName = 'ssm-ssh-audit-prod-nightlyReport'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/03/17/[$LATEST]9a8b7c6d5e4f30211203f4e5d6c7b8a9',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /** The event EventBridge Scheduler / a schedule rule sends. */
 const SCHEDULED_EVENT = {
@@ -57,9 +37,9 @@ function handlerFor(env: NodeJS.ProcessEnv) {
   const handler = createNightlyReportHandler({
     env,
     snsClient: () => new SNSClient({ region: 'us-east-1' }),
-    logger: new Logger({ serviceName: 'ssm-ssh-audit-test', logLevel: 'SILENT' }),
+    logger: silentLogger(),
   });
-  return () => handler(SCHEDULED_EVENT as never, lambdaContext());
+  return () => handler(SCHEDULED_EVENT as never, lambdaContext('ssm-ssh-audit-prod-nightlyReport'));
 }
 
 const sns = mockClient(SNSClient);
@@ -239,32 +219,10 @@ describe('a report larger than the SNS limit (~8,000 roles with AdministratorAcc
 
   beforeAll(async () => {
     // Given: the example account plus 8,000 generated admin roles
-    const dir = join(work, 'huge-account');
-    cpSync(EXAMPLE_ACCOUNT, dir, { recursive: true });
-    const iam = JSON.parse(readFileSync(join(dir, 'iam.json'), 'utf8')) as { RoleDetailList: unknown[] };
-    for (let i = 0; i < GENERATED; i++) {
-      const name = `GeneratedAdmin${String(i).padStart(5, '0')}`;
-      iam.RoleDetailList.push({
-        Path: '/',
-        RoleName: name,
-        RoleId: `AROAGEN${String(i).padStart(14, '0')}`,
-        Arn: `arn:aws:iam::111122223333:role/${name}`,
-        CreateDate: '2025-01-01T00:00:00+00:00',
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
-          ],
-        },
-        InstanceProfileList: [],
-        RolePolicyList: [],
-        AttachedManagedPolicies: [
-          { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
-        ],
-        RoleLastUsed: {},
-      });
-    }
-    writeFileSync(join(dir, 'iam.json'), JSON.stringify(iam));
+    const { dir } = exampleAccountWithGeneratedAdmins(GENERATED, {
+      dir: join(work, 'huge-account'),
+      nameDigits: 5,
+    });
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'huge-1' });
 

@@ -1,8 +1,6 @@
-import { join, resolve } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import { createOnDemandHandler } from '../../src/handlers/on-demand';
 import type { AuditReport } from '../../src/report/types';
+import { EXAMPLE_ACCOUNT, lambdaContext, silentLogger } from './support';
 
 /**
  * The on-demand function, as the Lambda console's Test button runs it: through the middy +
@@ -10,34 +8,15 @@ import type { AuditReport } from '../../src/report/types';
  * report; optional fields narrow it or ask for text/markdown; anything else is rejected by name.
  */
 
-const ROOT = resolve(__dirname, '..', '..');
-const EXAMPLE_ACCOUNT = join(ROOT, 'examples', 'account');
 const OPS_ADMIN = 'arn:aws:iam::111122223333:role/OpsAdmin';
 const ALICE = 'arn:aws:iam::111122223333:user/alice.nguyen';
-
-function lambdaContext(functionName = 'ssm-ssh-audit-prod-onDemand'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: '7d6c5b4a-3928-4716-a5b4-c3d2e1f00f1e',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/03/17/[$LATEST]1a2b3c4d5e6f708192a3b4c5d6e7f809',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 function invoke(event: unknown, env: NodeJS.ProcessEnv = { AUDIT_SNAPSHOT_DIR: EXAMPLE_ACCOUNT }) {
   const handler = createOnDemandHandler({
     env,
-    logger: new Logger({ serviceName: 'ssm-ssh-audit-test', logLevel: 'SILENT' }),
+    logger: silentLogger(),
   });
-  return handler(event as never, lambdaContext());
+  return handler(event as never, lambdaContext('ssm-ssh-audit-prod-onDemand'));
 }
 
 describe('the on-demand function (Lambda console Test button)', () => {

@@ -1,14 +1,20 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { join } from 'node:path';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { createConfigRuleHandler } from '../../src/handlers/config-rule';
 import { createNightlyReportHandler } from '../../src/handlers/nightly-report';
+import {
+  ADMINISTRATOR_ACCESS,
+  configEvent,
+  EXAMPLE_ACCOUNT,
+  exampleAccountWithGeneratedAdmins,
+  lambdaContext,
+  silentLogger,
+} from './support';
 
 /**
  * Wire level: the real SDK clients (serializers, SigV4 signing, deserializers) against small servers
@@ -20,31 +26,10 @@ import { createNightlyReportHandler } from '../../src/handlers/nightly-report';
  */
 jest.setTimeout(20_000);
 
-const ROOT = resolve(__dirname, '..', '..');
-const EXAMPLE_ACCOUNT = join(ROOT, 'examples', 'account');
-const EVENTS = join(ROOT, 'test', 'fixtures', 'config-events');
 const CREDENTIALS = {
   accessKeyId: 'AKIDEXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
-
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/03/17/[$LATEST]00112233445566778899aabbccddeeff',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-const silentLogger = () => new Logger({ serviceName: 'ssm-ssh-audit-test', logLevel: 'SILENT' });
 
 // ---------------------------------------------------------------------------------------------------
 // A recording HTTP server on 127.0.0.1
@@ -122,35 +107,17 @@ let bigAccount: string;
 const GENERATED_ROLES = 250;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'ssm-ssh-audit-sinks-wire-'));
-  bigAccount = join(work, 'big-account');
-  cpSync(EXAMPLE_ACCOUNT, bigAccount, { recursive: true });
-  const iam = JSON.parse(readFileSync(join(bigAccount, 'iam.json'), 'utf8')) as { RoleDetailList: unknown[] };
-  for (let i = 0; i < GENERATED_ROLES; i++) {
-    const name = `GeneratedRole${String(i).padStart(4, '0')}`;
-    iam.RoleDetailList.push({
-      Path: '/generated/',
-      RoleName: name,
-      RoleId: `AROAGEN${String(i).padStart(14, '0')}`,
-      Arn: `arn:aws:iam::111122223333:role/generated/${name}`,
-      CreateDate: '2025-01-01T00:00:00+00:00',
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-        ],
-      },
-      InstanceProfileList: [],
-      RolePolicyList: [],
-      // Alternate: half admins (NON_COMPLIANT), half read-only (COMPLIANT)
-      AttachedManagedPolicies: [
-        i % 2 === 0
-          ? { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }
-          : { PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
-      ],
-      RoleLastUsed: {},
-    });
-  }
-  writeFileSync(join(bigAccount, 'iam.json'), JSON.stringify(iam));
+  bigAccount = exampleAccountWithGeneratedAdmins(GENERATED_ROLES, {
+    dir: join(work, 'big-account'),
+    namePrefix: 'GeneratedRole',
+    path: '/generated/',
+    trustedService: 'lambda.amazonaws.com',
+    // Alternate: half admins (NON_COMPLIANT), half read-only (COMPLIANT)
+    policy: (i) =>
+      i % 2 === 0
+        ? ADMINISTRATOR_ACCESS
+        : { PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+  }).dir;
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -244,10 +211,7 @@ describe('AWS Config sink over JSON 1.1', () => {
 
   it('posts a ScheduledNotification run of 16 + 250 principals, 7 instances and the account in signed JSON 1.1 calls of ≤ 100 evaluations', async () => {
     // Given: a periodic run with a normal result token
-    const event = JSON.parse(readFileSync(join(EVENTS, 'scheduled-notification.json'), 'utf8')) as Record<
-      string,
-      string
-    >;
+    const event = configEvent<Record<string, string>>('scheduled-notification');
     const created = (JSON.parse(event.invokingEvent!) as { notificationCreationTime: string })
       .notificationCreationTime;
 
@@ -318,9 +282,7 @@ describe('AWS Config sink over JSON 1.1', () => {
   it('sends TestMode: true for the TESTMODE token, and re-sends what the JSON FailedEvaluations response names', async () => {
     // Given: the second PutEvaluations call reports its first evaluation as failed
     failPutCalls.add(2);
-    const event = JSON.parse(
-      readFileSync(join(EVENTS, 'scheduled-notification-testmode.json'), 'utf8'),
-    ) as Record<string, string>;
+    const event = configEvent<Record<string, string>>('scheduled-notification-testmode');
 
     // When
     await run(event);
