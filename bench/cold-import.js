@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * Cold import time of the compiled entry points: dist/cli.js and every dist/handlers/*.js (skipped
- * when there are none). Each measure is a fresh node process (nothing cached in memory), best of
+ * Cold import time of the compiled entry points: dist/cli.js, every dist/handlers/*.js (skipped
+ * when there are none), and the deployed Lambda bundles: each .serverless/<function>.zip that
+ * `osls package` wrote is unzipped into a temporary directory and its handler file required, which is
+ * what a Lambda cold start pays before the first event. Each measure is a fresh node process (nothing cached in memory), best of
  * --runs (default 5):
  * - "start → require done": milliseconds from the child's process start (performance.timeOrigin) to
  *   the end of its require(), measured inside the child;
@@ -13,7 +15,8 @@
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync } = require('node:fs');
+const { existsSync, mkdtempSync, readdirSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const { join, relative, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
 
@@ -73,6 +76,34 @@ function main() {
   const rows = [['(empty node -e 0)', baseline]];
   for (const m of [cli, ...handlers]) rows.push([relative(ROOT, m), measure(m, runs)]);
 
+  // The bundles as deployed: one zip per function, its handler under src/handlers/.
+  const packageDir = join(ROOT, '.serverless');
+  const zips = existsSync(packageDir)
+    ? readdirSync(packageDir)
+        .filter((f) => f.endsWith('.zip'))
+        .sort()
+    : [];
+  const unpacked = mkdtempSync(join(tmpdir(), 'ssm-ssh-audit-bundles-'));
+  try {
+    for (const zip of zips) {
+      const dir = join(unpacked, zip.replace(/\.zip$/, ''));
+      const unzip = spawnSync('unzip', ['-q', '-o', join(packageDir, zip), '-d', dir], { encoding: 'utf8' });
+      if (unzip.status !== 0) {
+        rows.push([`bundle ${zip}`, { failure: `unzip failed: ${(unzip.stderr || '').trim()}` }]);
+        continue;
+      }
+      const handlerDir = join(dir, 'src', 'handlers');
+      const files = existsSync(handlerDir) ? readdirSync(handlerDir).filter((f) => f.endsWith('.js')) : [];
+      if (files.length !== 1) {
+        rows.push([`bundle ${zip}`, { failure: `expected one handler file, found ${files.length}` }]);
+        continue;
+      }
+      rows.push([`bundle ${zip} (src/handlers/${files[0]})`, measure(join(handlerDir, files[0]), runs)]);
+    }
+  } finally {
+    rmSync(unpacked, { recursive: true, force: true });
+  }
+
   const f = (ms) => `${ms.toFixed(1)} ms`;
   console.log(`## Cold import (node ${process.version}, best of ${runs})\n`);
   console.log(
@@ -90,6 +121,8 @@ function main() {
     );
   }
   if (!handlers.length) console.log('\nNo dist/handlers/*.js: the Lambda handlers were skipped.');
+  if (!zips.length)
+    console.log('\nNo .serverless/*.zip: run `npx osls package` to measure the deployed bundles.');
 }
 
 main();
