@@ -9,7 +9,7 @@ import {
   parseCompliancePolicy,
   type CompliancePolicy,
 } from './config/compliance-policy';
-import { renderJsonChunks, renderMarkdown, renderText, type AuditReport } from './report';
+import { renderHtml, renderJsonChunks, renderMarkdown, renderText, type AuditReport } from './report';
 import { audit } from './rules/audit';
 import { SnapshotInputError } from './snapshot/errors';
 import { loadSnapshotDirectory } from './snapshot/load-directory';
@@ -35,7 +35,7 @@ Options:
   --max-attempts N       for --live and snapshot: attempts per AWS call, retries included (default 8)
   --out DIR              for snapshot: the directory to write
   --policy FILE          compliance policy, JSON or YAML (default: nobody may use SSH or port forwarding)
-  --format FORMAT        text (default), json or markdown
+  --format FORMAT        text (default), json, markdown or html
   --output FILE          write the report to FILE instead of stdout
   --fail-on-findings     exit 1 when anything is NON_COMPLIANT
   --color / --no-color   force colour in the text report (default: only on a terminal)
@@ -47,7 +47,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const FORMATS = ['text', 'json', 'markdown'] as const;
+const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface AwsOptions {
@@ -157,6 +157,7 @@ async function loadPolicy(file: string | undefined): Promise<CompliancePolicy> {
 function render(report: AuditReport, format: Format, color: boolean): Iterable<string> {
   if (format === 'json') return renderJsonChunks(report);
   if (format === 'markdown') return [renderMarkdown(report)];
+  if (format === 'html') return [renderHtml(report)];
   return [renderText(report, { color })];
 }
 

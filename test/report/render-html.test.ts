@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { escapeHtml, renderHtml } from '../../src/report/render-html';
+import type { AuditReport } from '../../src/report/types';
+import { audit } from '../../src/rules/audit';
+import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+
+let example: AuditReport;
+beforeAll(async () => {
+  example = audit(
+    await loadSnapshotDirectory(resolve(__dirname, '../../examples/account')),
+    DEFAULT_COMPLIANCE_POLICY,
+  );
+});
+
+describe('the HTML report', () => {
+  it('is one self-contained page with the sections of the text report', () => {
+    const html = renderHtml(example);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|<link|src=/i);
+    const sections = [
+      'Non-compliant principals (9)',
+      'Exposed instances (5)',
+      'Unaudited sessions',
+      'Findings (',
+    ];
+    const at = sections.map((s) => html.indexOf(s));
+    expect(at.every((n) => n > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(html).toContain('arn:aws:iam::111122223333:role/OpsAdmin');
+  });
+
+  it('escapes every value that comes from the account', () => {
+    // Given a principal whose name carries markup (IAM allows few characters, but reports must not trust them)
+    const hostile = '<img src=x onerror=alert(1)>&"\'';
+    const report: AuditReport = {
+      ...example,
+      principals: example.principals.map((p, n) =>
+        n === 0 ? { ...p, arn: hostile, compliance: 'NON_COMPLIANT' } : p,
+      ),
+    };
+    // When rendered
+    const html = renderHtml(report);
+    // Then the markup appears only escaped
+    expect(html).not.toContain(hostile);
+    expect(html).toContain(escapeHtml(hostile));
+    expect(escapeHtml(hostile)).toBe('&#60;img src=x onerror=alert(1)&#62;&#38;&#34;&#39;');
+  });
+});
