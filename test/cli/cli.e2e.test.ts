@@ -147,6 +147,22 @@ describe('ssm-ssh-audit on the bundled example account', () => {
   });
 });
 
+describe('ssm-ssh-audit start-up', () => {
+  it('does not load the AWS SDK, middy or Powertools to audit a snapshot on disk', () => {
+    // Given the CLI run on the example account in-process
+    const script = `
+      require(${JSON.stringify(join(ROOT, 'dist', 'cli.js'))})
+        .main(['--input', ${JSON.stringify(EXAMPLE)}, '--format', 'json', '--output', '/dev/null'])
+        .then((code) => {
+          const loaded = Object.keys(require.cache).filter((f) => /node_modules\\/(@aws-sdk|@smithy|@middy|@aws-lambda-powertools)\\//.test(f));
+          process.stdout.write(JSON.stringify({ code, loaded }));
+        });`;
+    const result = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    // Then it audited, and none of those modules was required
+    expect(JSON.parse(result.stdout)).toEqual({ code: 0, loaded: [] });
+  });
+});
+
 describe('ssm-ssh-audit on bad input', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['a missing directory', () => ['--input', join(work, 'nope')], /nope: no such directory/],
