@@ -37,7 +37,7 @@ Options:
   --policy FILE          compliance policy, JSON or YAML (default: nobody may use SSH or port forwarding)
   --format FORMAT        text (default), json, markdown or html
   --output FILE          write the report to FILE instead of stdout
-  --fail-on-findings     exit 1 when anything is NON_COMPLIANT
+  --fail-on-findings     exit 1 when anything is NON_COMPLIANT or any finding is reported
   --color / --no-color   force colour in the text report (default: only on a terminal)
   --debug                print stack traces for errors
   --help, --version
@@ -272,7 +272,9 @@ async function runAudit(options: AuditOptions): Promise<number> {
   if (!report.complete) {
     process.stderr.write(`ssm-ssh-audit: the report is incomplete (${report.gaps.length} gap(s))\n`);
   }
-  const nonCompliant = report.summary.nonCompliantPrincipals + report.summary.nonCompliantInstances > 0;
+  // Anything non-compliant: a principal, an instance, or an account-level or agent finding.
+  const nonCompliant =
+    report.summary.nonCompliantPrincipals + report.summary.nonCompliantInstances + report.findings.length > 0;
   return options.failOnFindings && nonCompliant ? 1 : 0;
 }
 

@@ -61,7 +61,8 @@ export function validateCompliancePolicy(value: unknown, source: string): Compli
 }
 
 /** Parses policy text, JSON or YAML (JSON is YAML too). */
-export function parseCompliancePolicy(text: string, source: string): CompliancePolicy {
+export function parseCompliancePolicy(raw: string, source: string): CompliancePolicy {
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw; // a byte-order mark from a Windows editor
   if (text.trim() === '') return DEFAULT_COMPLIANCE_POLICY;
   let value: unknown;
   try {

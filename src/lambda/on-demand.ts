@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CompliancePolicy } from '../config/compliance-policy';
 import { renderJson, renderMarkdown, renderText, type AuditReport } from '../report';
+import { largestFitting, summarize } from '../report/summary';
 import { audit } from '../rules/audit';
 import type { AccountSnapshot } from '../snapshot/types';
 import { InvalidEventError } from './config-event';
@@ -49,19 +50,44 @@ export function narrowReport(report: AuditReport, event: OnDemandEvent): AuditRe
   };
 }
 
+/** Lambda's limit for a synchronous response is 6 MB; keep room for the envelope. */
+export const RESPONSE_LIMIT = 6_000_000;
+const HINT =
+  'Narrow the run with principalArns or instanceIds, or run ssm-ssh-audit --live (or --input) for the full report.';
+
 export async function runOnDemand(
   rawEvent: unknown,
-  deps: { loadAccount: () => Promise<AccountSnapshot>; policy: CompliancePolicy },
+  deps: { loadAccount: () => Promise<AccountSnapshot>; policy: CompliancePolicy; responseLimit?: number },
 ): Promise<AuditReport | string> {
   const event = parseOnDemandEvent(rawEvent);
+  const limit = deps.responseLimit ?? RESPONSE_LIMIT;
   const report = narrowReport(audit(await deps.loadAccount(), deps.policy), event);
+  const fits = (text: string): boolean => Buffer.byteLength(JSON.stringify(text)) <= limit;
   switch (event.format ?? 'json') {
     case 'text':
-      return renderText(report);
-    case 'markdown':
-      return renderMarkdown(report);
-    default:
+    case 'markdown': {
+      const render = event.format === 'text' ? renderText : renderMarkdown;
+      const full = render(report);
+      if (fits(full)) return full;
+      // Too large to return: the most severe items, and a count of the rest.
+      return largestFitting(
+        report,
+        (keep) => {
+          const summary = summarize(report, keep, HINT);
+          return `${summary.note}\n\n${render(summary)}`;
+        },
+        fits,
+      );
+    }
+    default: {
       // The object itself: the console shows it, and callers get the schemaVersion 1 contract.
-      return JSON.parse(renderJson(report)) as AuditReport;
+      const json = renderJson(report);
+      if (Buffer.byteLength(json) <= limit) return JSON.parse(json) as AuditReport;
+      return largestFitting(
+        report,
+        (keep) => summarize(report, keep, HINT),
+        (summary) => Buffer.byteLength(JSON.stringify(summary)) <= limit,
+      );
+    }
   }
 }

@@ -5,6 +5,13 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/** A code span that survives any content: IAM paths may hold `|` and backticks. */
+function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${cell(text)}${pad}${fence}`;
+}
+
 /** The report for a ticket or a pull request. */
 export function renderMarkdown(report: AuditReport): string {
   const s = report.summary;
@@ -33,7 +40,7 @@ export function renderMarkdown(report: AuditReport): string {
   if (bad.length) {
     out.push('| principal | access | statement to change |', '|---|---|---|');
     for (const p of bad)
-      out.push(`| \`${p.arn}\` | ${cell(accessSummary(p))} | ${cell(statementToFix(p) ?? '')} |`);
+      out.push(`| ${code(p.arn)} | ${cell(accessSummary(p))} | ${cell(statementToFix(p) ?? '')} |`);
   } else out.push('None.');
   out.push('');
 
@@ -43,7 +50,7 @@ export function renderMarkdown(report: AuditReport): string {
     out.push('| instance | agent | platform | ping | reachable by |', '|---|---|---|---|---|');
     for (const i of exposed) {
       out.push(
-        `| \`${i.instanceId}\` | ${i.agentVersion ?? 'unknown'} | ${cell(i.platformName ?? i.platformType ?? 'unknown')} | ${i.pingStatus ?? 'unknown'} | ${i.exposedTo} principal(s) |`,
+        `| ${code(i.instanceId)} | ${cell(i.agentVersion ?? 'unknown')} | ${cell(i.platformName ?? i.platformType ?? 'unknown')} | ${cell(i.pingStatus ?? 'unknown')} | ${i.exposedTo} principal(s) |`,
       );
     }
   } else out.push('None.');
@@ -68,7 +75,7 @@ export function renderMarkdown(report: AuditReport): string {
       '|---|---|---|---|',
     );
     for (const f of findings)
-      out.push(`| ${f.rule} | ${f.severity} | \`${f.resourceId}\` | ${cell(f.message)} |`);
+      out.push(`| ${f.rule} | ${f.severity} | ${code(f.resourceId)} | ${cell(f.message)} |`);
     out.push('');
   }
   if (report.gaps.length) {

@@ -1,6 +1,7 @@
 import { headline } from './headline';
 import { renderText } from './render-text';
-import type { AuditReport, PrincipalReport } from './types';
+import { largestFitting, summarize } from './summary';
+import type { AuditReport } from './types';
 
 /**
  * The nightly report as one SNS message: a Subject of at most 100 ASCII characters with the headline
@@ -35,58 +36,6 @@ export function subjectFor(report: AuditReport): string {
   // ASCII only, no line breaks, at most 100 characters.
   const ascii = text.replace(/[^\x20-\x7e]/g, '?');
   return ascii.length > SUBJECT_LIMIT ? `${ascii.slice(0, SUBJECT_LIMIT - 3)}...` : ascii;
-}
-
-const SEVERITY: Record<PrincipalReport['sshOverSessionManager'], number> = {
-  unknown: 0,
-  allowed: 1,
-  conditional: 2,
-  denied: 3,
-};
-
-function severityOf(p: PrincipalReport): number {
-  return Math.min(SEVERITY[p.sshOverSessionManager], SEVERITY[p.portForwarding]);
-}
-
-/** The report reduced to its non-compliant items, the `keep` most severe of each kind. */
-export function summarize(
-  report: AuditReport,
-  keep: number,
-  hint: string,
-): AuditReport & { omitted: Record<string, number>; note: string } {
-  const principals = report.principals
-    .filter((p) => p.compliance === 'NON_COMPLIANT')
-    .sort((a, b) => severityOf(a) - severityOf(b) || a.arn.localeCompare(b.arn));
-  const instances = report.instances
-    .filter((i) => i.compliance === 'NON_COMPLIANT')
-    .sort((a, b) => b.exposedTo - a.exposedTo);
-  const rank = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 } as const;
-  const findings = [...report.findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
-  // Counts of what is not listed: non-compliant items beyond `keep`, and every compliant one.
-  const omitted = {
-    principals: report.principals.length - Math.min(keep, principals.length),
-    nonCompliantPrincipals: principals.length - Math.min(keep, principals.length),
-    instances: report.instances.length - Math.min(keep, instances.length),
-    nonCompliantInstances: instances.length - Math.min(keep, instances.length),
-    findings: report.findings.length - Math.min(keep, findings.length),
-    gaps: report.gaps.length - Math.min(keep, report.gaps.length),
-    guardrailStatements:
-      report.guardrail.statements.length - Math.min(keep, report.guardrail.statements.length),
-  };
-  return {
-    ...report,
-    principals: principals.slice(0, keep),
-    instances: instances.slice(0, keep),
-    findings: findings.slice(0, keep),
-    gaps: report.gaps.slice(0, keep),
-    guardrail: { ...report.guardrail, statements: report.guardrail.statements.slice(0, keep) },
-    omitted,
-    note:
-      `Summary: only the ${keep} most severe items of each kind are listed; left out: ` +
-      `${omitted.nonCompliantPrincipals} more non-compliant principals (${omitted.principals} principals in all), ` +
-      `${omitted.nonCompliantInstances} more non-compliant instances (${omitted.instances} in all), ` +
-      `${omitted.findings} findings and ${omitted.gaps} gaps. ${hint}`,
-  };
 }
 
 function build(report: AuditReport, text: string, subject: string): SnsMessage {
@@ -129,29 +78,31 @@ export function buildSnsMessage(
   const full = build(report, renderText(report), subject);
   if (messageSize(full) <= limit) return { ...full, summarized: false };
 
-  // Find the largest number of items per kind that still fits.
-  const attempt = (keep: number) => {
-    const summary = summarize(report, keep, hint);
-    const text = `${summary.note}\n\n${renderText(summary)}`;
-    return build(summary, text, subject);
-  };
-  let low = 0;
-  let high = Math.max(report.principals.length, report.instances.length, report.findings.length);
-  let best = attempt(0);
-  if (messageSize(best) > limit) {
-    throw new RangeError(`even an empty summary exceeds ${limit} bytes`);
-  }
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    const candidate = attempt(mid);
-    if (messageSize(candidate) <= limit) {
-      low = mid;
-      best = candidate;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return { ...best, summarized: true };
+  // Too large: the email text and the JSON are summarized separately, because the JSON carries each
+  // principal's reach list and would otherwise crowd the names out of the email. The text gets up to
+  // 40% of the room; the JSON gets what is left.
+  const overhead = messageSize(build(summarize(report, 0, hint), '', subject)) - 2;
+  const textRoom = Math.floor((limit - overhead) * 0.4);
+  const fullText = renderText(report);
+  const text =
+    Buffer.byteLength(JSON.stringify(fullText)) <= textRoom
+      ? fullText
+      : largestFitting(
+          report,
+          (keep) => {
+            const summary = summarize(report, keep, hint);
+            return `${summary.note}\n\n${renderText(summary)}`;
+          },
+          (t) => Buffer.byteLength(JSON.stringify(t)) <= textRoom,
+        );
+  const jsonReport = largestFitting(
+    report,
+    (keep) => summarize(report, keep, hint),
+    (summary) => messageSize(build(summary, text, subject)) <= limit,
+  );
+  const message = build(jsonReport, text, subject);
+  if (messageSize(message) > limit) throw new RangeError(`even an empty summary exceeds ${limit} bytes`);
+  return { ...message, summarized: true };
 }
 
 export { headline };

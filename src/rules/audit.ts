@@ -47,9 +47,16 @@ export function audit(
   const { instances, gaps: instanceGaps } = buildInstances(snapshot);
   const { documents, gaps: documentGaps } = portDocuments(snapshot);
 
-  // With no instances, ask about a representative instance in the account and region.
-  const representative = instances.length === 0 ? [representativeInstance(snapshot.account)] : [];
-  const targets = instances.length ? instances : representative;
+  // A truncated file means instances or principals exist that the audit cannot see (fail closed).
+  const unlistedInstances = snapshot.gaps.some((g) => g.source === 'instances');
+  const unlistedPrincipals = snapshot.gaps.some((g) => g.source === 'iam');
+  // With no instances, or some missing from a truncated inventory, ask about a representative
+  // instance in the account and region too. It is its own class and is never reported.
+  const representative =
+    instances.length === 0 || unlistedInstances
+      ? [representativeInstance(snapshot.account, instances.length ? 'unlisted' : 'empty')]
+      : [];
+  const targets = [...instances, ...representative];
   const isExempt = (i: ManagedInstance): boolean =>
     !representative.includes(i) && exemptions.instance(i.instanceId, i.tags);
   const distinctPolicies = [
@@ -59,7 +66,7 @@ export function audit(
     targets,
     distinctPolicies,
     START_SESSION,
-    (i) => `${i.sshCapable ? 1 : 0}${isExempt(i) ? 1 : 0}`,
+    (i) => `${representative.includes(i) ? 'R' : ''}${i.sshCapable ? 1 : 0}${isExempt(i) ? 1 : 0}`,
   );
   const classExempt = classes.map((c) => isExempt(c.representative));
   const classCapable = classes.map(
@@ -170,7 +177,9 @@ export function audit(
         resourceType: m.info.ResourceType ?? null,
         exempt,
         exposedTo,
-        compliance: m.sshCapable && !exempt && exposedTo > 0 ? 'NON_COMPLIANT' : 'COMPLIANT',
+        // With principals missing from a truncated iam.json, any of them may reach it: fail closed.
+        compliance:
+          m.sshCapable && !exempt && (exposedTo > 0 || unlistedPrincipals) ? 'NON_COMPLIANT' : 'COMPLIANT',
       };
     });
   const order = new Map(snapshot.instances.map((i, n) => [i.InstanceId, n]));
@@ -234,7 +243,10 @@ function mergeGaps(gaps: readonly Gap[]): Gap[] {
   return [...bySource].map(([source, messages]) => ({ source, message: messages.join('; ') }));
 }
 
-export function representativeInstance(account: AccountSnapshot['account']): ManagedInstance {
+export function representativeInstance(
+  account: AccountSnapshot['account'],
+  why: 'empty' | 'unlisted' = 'empty',
+): ManagedInstance {
   const info = { InstanceId: 'i-00000000000000000' };
   return {
     info,
@@ -244,7 +256,11 @@ export function representativeInstance(account: AccountSnapshot['account']): Man
     tags: undefined,
     context: resourceTagContext(undefined),
     sshCapable: true,
-    capability: 'a representative instance: the inventory is empty',
+    ...(why === 'unlisted' ? { placeholder: true } : {}),
+    capability:
+      why === 'empty'
+        ? 'a representative instance: the inventory is empty'
+        : 'a representative instance: it stands for those missing from a truncated inventory',
   };
 }
 

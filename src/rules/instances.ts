@@ -1,4 +1,5 @@
 import { combineContexts, requestContext, type RequestContext } from '../iam';
+import { isHybrid } from '../snapshot/instance-kind';
 import type { AccountSnapshot, Gap, InstanceInformation } from '../snapshot/types';
 import { isAtLeast, MINIMUM_SSH_AGENT_VERSION } from './agent-version';
 
@@ -19,12 +20,14 @@ export interface ManagedInstance {
   readonly sshCapable: boolean;
   /** Why it is or is not capable, in a sentence. */
   readonly capability: string;
+  /**
+   * Stands for the instances missing from a truncated inventory: nothing is known of them, so every
+   * principal's access to them is `unknown` (never evaluated, never denied).
+   */
+  readonly placeholder?: boolean;
 }
 
-/** On-premises servers and VMs registered through hybrid activation: `mi-` and 17 hex digits. */
-export function isHybrid(info: InstanceInformation): boolean {
-  return info.ResourceType === 'ManagedInstance' || /^mi-[0-9a-f]{17}$/.test(info.InstanceId);
-}
+export { isHybrid };
 
 export function instanceArn(info: InstanceInformation, account: AccountSnapshot['account']): string {
   return isHybrid(info)
@@ -77,7 +80,8 @@ function capability(
 export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedInstance[]; gaps: Gap[] } {
   const gaps: Gap[] = [];
   const instances = snapshot.instances.map((info): ManagedInstance => {
-    const tags = snapshot.tags ? (snapshot.tags[info.InstanceId] ?? {}) : undefined;
+    // Undefined for an instance whose tags were not read (see parse-snapshot.ts): unknown, not untagged.
+    const tags = snapshot.tags?.[info.InstanceId];
     const { capable, why } = capability(info, snapshot.activationTier);
     return {
       info,

@@ -181,16 +181,17 @@ export function buildPrincipals(details: AuthorizationDetails, accountId: string
         ...boundaryOf(role.PermissionsBoundary, role.Arn),
       },
       // A role session has no aws:username. Its aws:userid is "AROA...:session-name", which depends on
-      // the session, so it stays unknown.
+      // the session, so it stays unknown. So do its aws:PrincipalTag/* keys: a session gets tags from
+      // the caller (AssumeRole Tags, SAML and OIDC attributes, IAM Identity Center, role chaining), and
+      // "session tags override a role tag with the same key" (STS AssumeRole reference). Taking the
+      // role's own tags as the exact values would deny access that ABAC sessions really have.
       context: requestContext({
         values: {
           'aws:PrincipalArn': role.Arn,
           'aws:PrincipalAccount': accountId,
           'aws:PrincipalType': 'AssumedRole',
-          ...tagMap(role.Tags),
         },
         absent: ['aws:username'],
-        absentPrefixes: ['aws:PrincipalTag/'],
       }),
     });
   }

@@ -49,6 +49,17 @@ export function decisionReasons(
   resourceArn: string,
   decision: Decision,
 ): Reason[] {
+  if (decision.decision === 'unknown' && decision.invalidPolicies.length === 0) {
+    return [
+      {
+        resource,
+        resourceArn,
+        decision: 'unknown',
+        message:
+          'cannot decide: instances are missing from the truncated inventory (instances.json has a NextToken)',
+      },
+    ];
+  }
   if (decision.decision === 'unknown') {
     return decision.invalidPolicies.map(({ origin, error }) => ({
       resource,

@@ -81,6 +81,13 @@ function combine(document: Verdict, instance: Verdict): Access {
 }
 
 const PRINCIPAL_KEY = /^aws:(principal|username|userid)/i;
+
+/** The decision on instances the snapshot does not list: unknown, with nothing to cite. */
+const UNLISTED_INSTANCES: Decision = Object.freeze({
+  decision: 'unknown',
+  invalidPolicies: [],
+  statements: [],
+});
 const NO_MATCHES: readonly StatementMatch[] = Object.freeze([]);
 
 /**
@@ -217,6 +224,8 @@ class ClassOutcomes {
     }
     const byOutcome = new Map<string, Verdict>();
     return this.classes.map((c) => {
+      // The stand-in for unlisted instances is never grouped with a real class.
+      if (c.representative.placeholder) return verdictOn(c);
       let sig = '';
       for (const pattern of patterns) sig += this.patternHit(pattern, c);
       sig += '|';
@@ -257,7 +266,7 @@ export function analyzeSessionAccess(
     const instanceDecision = (classId: number): Decision => {
       let d = full.get(classId);
       if (!d) {
-        d = decide(classId);
+        d = classes[classId]?.representative.placeholder ? UNLISTED_INSTANCES : decide(classId);
         full.set(classId, d);
       }
       return d;
@@ -278,7 +287,9 @@ export function analyzeSessionAccess(
               },
               { matchPolicy: cache.matcher(principal.arn, `class:${c.id}`) },
             );
-          verdicts = dependent ? classes.map(verdictOn) : outcomes.verdicts(principal, verdictOn);
+          const guarded = (c: InstanceClass): Verdict =>
+            c.representative.placeholder ? 'unknown' : verdictOn(c);
+          verdicts = dependent ? classes.map(guarded) : outcomes.verdicts(principal, guarded);
           sharedVerdicts.set(key, verdicts);
         }
       }

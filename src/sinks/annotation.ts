@@ -17,7 +17,7 @@ function reasonText(p: PrincipalReport): string {
     p.reasons.find((x) => x.decision === 'unknown') ??
     p.reasons[0];
   if (!r) return '';
-  if (!r.policyName) return `: ${r.message}`;
+  if (!r.policyName || r.decision === 'unknown') return `: ${r.message}`;
   const statement = r.sid !== undefined ? `"${r.sid}"` : `#${r.statementIndex ?? '?'}`;
   const layer = r.layer && r.layer !== 'identity' ? `${r.layer} ` : '';
   return `: ${layer}${r.attachment ?? ''} policy ${r.policyName} statement ${statement} (${r.effect ?? r.decision})`;

@@ -264,5 +264,6 @@ async function collectTags(
     }));
   });
   for (const list of perNode) tags.push(...list);
-  return { Tags: tags };
+  // Which hybrid nodes' tags were read, so that an untagged node is known to be untagged.
+  return { Tags: tags, ManagedInstanceIds: hybrid.map((node) => node.InstanceId) };
 }

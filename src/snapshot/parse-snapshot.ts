@@ -1,6 +1,7 @@
 import { parseYaml } from '../util/lazy-yaml';
 import type { z } from 'zod';
 import { SnapshotInputError } from './errors';
+import { isHybrid } from './instance-kind';
 import {
   accountFile,
   activationTierFile,
@@ -53,7 +54,8 @@ export type SnapshotValues = Partial<Record<SnapshotFileKey, unknown>>;
 
 function parseJson(text: string, file: string): unknown {
   try {
-    return JSON.parse(text);
+    // Windows editors and PowerShell may write a byte-order mark; JSON.parse does not accept one.
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
     throw new SnapshotInputError(file, `not valid JSON (${(cause as Error).message})`, { cause });
   }
@@ -236,11 +238,28 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
     'instance tags are unknown, so tag conditions stay conditional and tag exemptions cannot apply',
   );
   if (tagsValue !== undefined) {
-    const byInstance: Record<string, Record<string, string>> = {};
-    for (const t of validate(tagsFile, tagsValue, SNAPSHOT_FILES.tags).Tags) {
-      (byInstance[t.ResourceId] ??= {})[t.Key] = t.Value;
+    const file = validate(tagsFile, tagsValue, SNAPSHOT_FILES.tags);
+    const byResource: Record<string, Record<string, string>> = {};
+    for (const t of file.Tags) (byResource[t.ResourceId] ??= {})[t.Key] = t.Value;
+    // `ec2 describe-tags` covers every EC2 instance and omits untagged ones, so an EC2 instance without
+    // entries has no tags. It never covers hybrid nodes: their tags are known only when the file has
+    // entries for them, or lists them in ManagedInstanceIds (the snapshot command's record of the nodes
+    // whose tags it read, tagged or not). Any other hybrid node's tags are unknown.
+    const readNodes = new Set(file.ManagedInstanceIds ?? []);
+    const known: Record<string, Record<string, string>> = {};
+    const unknownNodes: string[] = [];
+    for (const info of instances.InstanceInformationList as InstanceInformation[]) {
+      const id = info.InstanceId;
+      if (!isHybrid(info) || byResource[id] || readNodes.has(id)) known[id] = byResource[id] ?? {};
+      else unknownNodes.push(id);
     }
-    tags = byInstance;
+    if (unknownNodes.length) {
+      gaps.push({
+        source: 'tags',
+        message: `tags.json has no tags for ${unknownNodes.length} hybrid node(s) (${unknownNodes.slice(0, 3).join(', ')}${unknownNodes.length > 3 ? ', ...' : ''}); their tags are unknown`,
+      });
+    }
+    tags = known;
   }
 
   return {

@@ -88,7 +88,8 @@ export const accountFile = z.looseObject({
   Account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
   Arn: z.string().optional(),
   UserId: z.string().optional(),
-  Region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be a region such as us-east-1'),
+  // Commercial, GovCloud, China, ISO and sovereign partitions: us-east-1, us-gov-west-1, eusc-de-east-1.
+  Region: z.string().regex(/^[a-z]{2,5}(-[a-z]+)+-\d+$/, 'must be a region such as us-east-1'),
 });
 
 /** What our snapshot command writes in place of an optional file whose read failed. */
@@ -135,6 +136,8 @@ export const sessionDocumentsFile = z.looseObject({
 });
 
 export const tagsFile = z.looseObject({
+  /** Hybrid nodes whose tags were read (tagged or not); written by the snapshot command. */
+  ManagedInstanceIds: z.array(z.string()).optional(),
   Tags: z.array(
     z.looseObject({
       Key: z.string(),

@@ -55,7 +55,7 @@ interface Bodies {
   email: string;
 }
 type Summary = AuditReport & {
-  omitted: { principals: number; instances: number; findings: number };
+  omitted: { principals: number; nonCompliantPrincipals: number; instances: number; findings: number };
   note: string;
 };
 
@@ -254,11 +254,22 @@ describe('a report larger than the SNS limit (~8,000 roles with AdministratorAcc
     expect(summary.principals.length + summary.omitted.principals).toBe(summary.summary.principals);
     expect(summary.instances.length + summary.omitted.instances).toBe(summary.summary.instances);
     expect(summary.findings.length + summary.omitted.findings).toBe(summary.summary.findings);
-    // And: the note and the email say how many were left out and where the full report is
-    expect(summary.note).toContain(`${summary.omitted.principals} principals`);
-    expect(bodies.email.startsWith(summary.note)).toBe(true);
+    // And: the note and the email say how many non-compliant principals were left out, of how many,
+    // and where the full report is
+    expect(summary.note).toContain(
+      `${summary.omitted.nonCompliantPrincipals} of ${summary.summary.nonCompliantPrincipals} non-compliant principals`,
+    );
+    expect(summary.principals.length + summary.omitted.nonCompliantPrincipals).toBe(
+      summary.summary.nonCompliantPrincipals,
+    );
+    expect(bodies.email).toMatch(
+      /^Summary: at most \d+ of the most severe items of each kind are listed\. Not listed: \d+ of 8009 non-compliant principals/,
+    );
     expect(bodies.email).toMatch(/onDemand function|--live/);
     expect(bodies.email.endsWith('\n')).toBe(true);
+    // And: the email, which carries no reach lists, names far more principals than the JSON can hold
+    const named = bodies.email.split('\n').filter((line) => line.startsWith('  ✗ arn:aws:iam::')).length;
+    expect(named).toBeGreaterThan(5 * summary.principals.length);
   });
 
   it('lists the most severe items first: non-compliant principals by access (allowed before conditional), instances by exposure', () => {

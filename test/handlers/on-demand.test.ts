@@ -1,4 +1,7 @@
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { createOnDemandHandler } from '../../src/handlers/on-demand';
+import { runOnDemand } from '../../src/lambda/on-demand';
+import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
 import type { AuditReport } from '../../src/report/types';
 import { EXAMPLE_ACCOUNT, lambdaContext, silentLogger } from './support';
 
@@ -132,5 +135,41 @@ describe('the on-demand function (Lambda console Test button)', () => {
       await expect(rejection).rejects.toThrow(field);
       await expect(rejection).rejects.toMatchObject({ name: 'InvalidEventError' });
     });
+  });
+});
+
+describe('a report larger than a synchronous Lambda response may be', () => {
+  // Lambda returns at most 6 MB synchronously; a smaller limit exercises the same path on the example account.
+  const loadAccount = () => loadSnapshotDirectory(EXAMPLE_ACCOUNT);
+
+  it('comes back as a JSON summary within the limit that counts what it left out', async () => {
+    // Given a response limit smaller than the full report
+    const full = (await runOnDemand({}, { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY })) as AuditReport;
+    const limit = Math.floor(Buffer.byteLength(JSON.stringify(full)) / 3);
+    // When the console asks for the report
+    const result = (await runOnDemand(
+      {},
+      { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY, responseLimit: limit },
+    )) as AuditReport & {
+      omitted: { nonCompliantPrincipals: number };
+      note: string;
+    };
+    // Then it fits, says so, and lists + left out = every non-compliant principal
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThanOrEqual(limit);
+    expect(result.schemaVersion).toBe(1);
+    expect(result.note).toMatch(/^Summary: .*principalArns or instanceIds/);
+    expect(result.principals.length + result.omitted.nonCompliantPrincipals).toBe(
+      full.summary.nonCompliantPrincipals,
+    );
+  });
+
+  it('comes back as a text summary within the limit when text was asked for', async () => {
+    const limit = 2_000;
+    const text = (await runOnDemand(
+      { format: 'text' },
+      { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY, responseLimit: limit },
+    )) as string;
+    expect(Buffer.byteLength(JSON.stringify(text))).toBeLessThanOrEqual(limit);
+    expect(text).toMatch(/^Summary: /);
   });
 });

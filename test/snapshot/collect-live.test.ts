@@ -695,6 +695,8 @@ describe('hybrid (ManagedInstance) nodes', () => {
           Value: 'rack-12',
         },
       ],
+      // And: the nodes whose tags were read, so an untagged node would be known to be untagged
+      ManagedInstanceIds: ['mi-0123456789abcdef0', 'mi-0fedcba9876543210'],
     });
     expect(parseSnapshotValues(values).tags).toEqual({
       'i-0aaaaaaaaaaaaaaa1': { env: 'dev' },
