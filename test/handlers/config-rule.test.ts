@@ -209,6 +209,24 @@ describe('a ScheduledNotification (periodic run) on the example account', () => 
     expect(verdicts.get(roleId('OpsAdmin'))?.ComplianceType).toBe('NON_COMPLIANT');
   });
 
+  it('reads the whole compliance policy as JSON text under ruleParameters.compliancePolicy, as serverless.yml deploys it', async () => {
+    // Given: the parameters serverless.yml writes: one key whose value is the policy as JSON text
+    const event = {
+      ...configEvent('scheduled-notification'),
+      ruleParameters: JSON.stringify({
+        compliancePolicy: JSON.stringify({ exemptPrincipals: ['arn:aws:iam::*:role/BreakGlass*'] }),
+      }),
+    };
+
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: the exemption applies, and everything else keeps the default policy
+    const verdicts = byId(posted());
+    expect(verdicts.get(roleId('BreakGlassAdmin'))?.ComplianceType).toBe('COMPLIANT');
+    expect(verdicts.get(roleId('OpsAdmin'))?.ComplianceType).toBe('NON_COMPLIANT');
+  });
+
   it('logs through Powertools as JSON with the Lambda context injected', async () => {
     // Given: a logger that writes (the other tests use a silent one)
     const lines: string[] = [];

@@ -186,8 +186,11 @@ describe('the CloudFormation template', () => {
         'AWS::SSM::ManagedInstanceInventory',
       ].sort(),
     );
-    expect(typeof rule.Properties.InputParameters).toBe('string');
-    expect(JSON.parse(rule.Properties.InputParameters)).toEqual(expect.any(Object));
+    // And: the compliance policy is passed as parameters whose values are all strings (JSON text)
+    const parameters = rule.Properties.InputParameters as Record<string, unknown>;
+    expect(Object.keys(parameters)).toEqual(['compliancePolicy']);
+    expect(typeof parameters.compliancePolicy).toBe('string');
+    expect(JSON.parse(parameters.compliancePolicy as string)).toEqual(expect.any(Object));
     // And: it is created after the permission that lets Config invoke the function
     expect(asArray(rule.DependsOn)).toContain('ConfigRulePermission');
   });
