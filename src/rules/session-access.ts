@@ -80,7 +80,16 @@ function combine(document: Verdict, instance: Verdict): Access {
   return 'conditional';
 }
 
-const PRINCIPAL_KEY = /^aws:(principal|username|userid)/i;
+/**
+ * The context keys a principal's own context knows (see principals.ts): for a user its name, id, ARN
+ * and tags; for a role only its ARN (a role session's tags and user id come from the session, and are
+ * unknown for every role alike). A policy that reads one of these keys, in a condition or a policy
+ * variable, can answer differently for two principals of that kind.
+ */
+const PRINCIPAL_KEYS: Record<Principal['type'], RegExp> = {
+  user: /aws:(principal|username|userid)/i,
+  role: /aws:principalarn/i,
+};
 
 /** The decision on instances the snapshot does not list: unknown, with nothing to cite. */
 const UNLISTED_INSTANCES: Decision = Object.freeze({
@@ -96,10 +105,13 @@ const NO_MATCHES: readonly StatementMatch[] = Object.freeze([]);
  */
 class MatchCache {
   private readonly matches = new WeakMap<CompiledPolicy, Map<string, readonly StatementMatch[]>>();
-  private readonly dependsOnPrincipal = new WeakMap<CompiledPolicy, boolean>();
+  private readonly dependsOnPrincipal = {
+    user: new WeakMap<CompiledPolicy, boolean>(),
+    role: new WeakMap<CompiledPolicy, boolean>(),
+  };
   private readonly ids = new WeakMap<CompiledPolicy, number>();
 
-  matcher(principalKey: string, resourceKey: string) {
+  matcher(principal: Principal, resourceKey: string) {
     return (policy: CompiledPolicy, request: AuthorizationRequest): readonly StatementMatch[] => {
       // Most policies say nothing about ssm:StartSession: nothing to match, nothing to remember.
       if (policy.statementsFor(request.action).length === 0) return NO_MATCHES;
@@ -108,7 +120,9 @@ class MatchCache {
         perPolicy = new Map();
         this.matches.set(policy, perPolicy);
       }
-      const key = this.principalDependent(policy) ? `${principalKey}\u0000${resourceKey}` : resourceKey;
+      const key = this.principalDependent(policy, principal.type)
+        ? `${principal.arn}\u0000${resourceKey}`
+        : `${principal.type}\u0000${resourceKey}`;
       let found = perPolicy.get(key);
       if (!found) {
         found = matchPolicy(policy, request);
@@ -118,17 +132,22 @@ class MatchCache {
     };
   }
 
-  principalDependent(policy: CompiledPolicy): boolean {
-    let depends = this.dependsOnPrincipal.get(policy);
+  principalDependent(policy: CompiledPolicy, type: Principal['type']): boolean {
+    const cache = this.dependsOnPrincipal[type];
+    let depends = cache.get(policy);
     if (depends === undefined) {
+      const known = PRINCIPAL_KEYS[type];
+      // A variable whose key the principal's context knows; users also know absent keys exactly.
+      const variable = (text: string): boolean =>
+        text.includes('${') && (type === 'user' || /\$\{[^}]*aws:principalarn/i.test(text));
       depends = policy
         .statementsFor(START_SESSION)
         .some(
           (s) =>
-            s.resources.patterns.some((p) => p.hasVariables) ||
-            s.conditions.some((c) => PRINCIPAL_KEY.test(c.key) || c.values.some((v) => v.includes('${'))),
+            s.resources.patterns.some((p) => p.hasVariables && variable(p.source)) ||
+            s.conditions.some((c) => known.test(c.key) || c.values.some(variable)),
         );
-      this.dependsOnPrincipal.set(policy, depends);
+      cache.set(policy, depends);
     }
     return depends;
   }
@@ -163,14 +182,15 @@ function verdictKey(principal: Principal, cache: MatchCache): { key: string; dep
       }
       if (a.compiled.policy.statementsFor(START_SESSION).length === 0) continue;
       parts.push(String(cache.id(a.compiled.policy)));
-      dependent ||= cache.principalDependent(a.compiled.policy);
+      dependent ||= cache.principalDependent(a.compiled.policy, principal.type);
     }
     return `${name}[${parts.sort().join(',')}]`;
   };
   const p = principal.policies;
   const key =
     layer('I', p.identity) + layer('B', p.boundary) + (p.scpLevels ?? []).map((l) => layer('S', l)).join('');
-  return { key: dependent ? `${key}#${principal.arn}` : key, dependent };
+  // Users and roles see different principal contexts, so they never share verdicts.
+  return { key: `${principal.type}:${key}${dependent ? `#${principal.arn}` : ''}`, dependent };
 }
 
 const TAG_KEY = /^(ssm:resourcetag|aws:resourcetag)\//i;
@@ -259,7 +279,7 @@ export function analyzeSessionAccess(
           resource: c.representative.arn,
           context: combineContexts(c.representative.context, principal.context),
         },
-        { matchPolicy: cache.matcher(principal.arn, `class:${c.id}`) },
+        { matchPolicy: cache.matcher(principal, `class:${c.id}`) },
       );
     };
     const full = new Map<number, Decision>();
@@ -285,7 +305,7 @@ export function analyzeSessionAccess(
                 resource: c.representative.arn,
                 context: combineContexts(c.representative.context, principal.context),
               },
-              { matchPolicy: cache.matcher(principal.arn, `class:${c.id}`) },
+              { matchPolicy: cache.matcher(principal, `class:${c.id}`) },
             );
           const guarded = (c: InstanceClass): Verdict =>
             c.representative.placeholder ? 'unknown' : verdictOn(c);
@@ -304,7 +324,7 @@ export function analyzeSessionAccess(
           resource: document.arn,
           context: combineContexts(document.context, principal.context),
         },
-        { matchPolicy: cache.matcher(principal.arn, document.arn) },
+        { matchPolicy: cache.matcher(principal, document.arn) },
       );
       // A principal denied the document is denied on every instance: no need to ask about them.
       if (decision.decision === 'denied')

@@ -200,9 +200,16 @@ const BLOCKS = [
   },
   { Effect: 'Deny', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/AWS-StartSSHSession' },
   { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+  // Only one role by its ARN: the same policy answers differently for two roles.
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: '*',
+    Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/r1' } },
+  },
 ];
 const sharedAccount = fc.record({
-  managed: fc.array(fc.subarray([0, 1, 2, 3, 4, 5, 6], { minLength: 1 }), { minLength: 3, maxLength: 3 }),
+  managed: fc.array(fc.subarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: 1 }), { minLength: 3, maxLength: 3 }),
   principals: fc.array(
     fc.record({
       user: fc.boolean(),
