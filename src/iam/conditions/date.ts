@@ -1,6 +1,5 @@
-import type { ConditionOperator, ValueMatcher } from './operator';
-
-type Comparison = (requestTime: number, policyTime: number) => boolean;
+import type { ConditionOperator } from './operator';
+import { orderedOperators } from './ordered';
 
 /** W3C ISO 8601 forms: YYYY, YYYY-MM, YYYY-MM-DD, then hh:mm, hh:mm:ss or hh:mm:ss.s, then a zone. */
 const ISO_8601 =
@@ -33,26 +32,4 @@ export function parseIamDate(text: string): number | undefined {
   return time;
 }
 
-function dateOperator(name: string, negated: boolean, compare: Comparison): ConditionOperator {
-  return {
-    name,
-    negated,
-    compile(policyValue): ValueMatcher {
-      const expected = parseIamDate(policyValue);
-      return function matchDate(contextValue) {
-        const actual = parseIamDate(contextValue);
-        if (expected === undefined || actual === undefined) return 'no';
-        return compare(actual, expected) ? 'yes' : 'no';
-      };
-    },
-  };
-}
-
-export const dateOperators: readonly ConditionOperator[] = [
-  dateOperator('DateEquals', false, (a, b) => a === b),
-  dateOperator('DateNotEquals', true, (a, b) => a === b),
-  dateOperator('DateLessThan', false, (a, b) => a < b),
-  dateOperator('DateLessThanEquals', false, (a, b) => a <= b),
-  dateOperator('DateGreaterThan', false, (a, b) => a > b),
-  dateOperator('DateGreaterThanEquals', false, (a, b) => a >= b),
-];
+export const dateOperators: readonly ConditionOperator[] = orderedOperators('Date', parseIamDate);
