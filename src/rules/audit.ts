@@ -54,7 +54,7 @@ export function audit(
   // instance in the account and region too. It is its own class and is never reported.
   const representative =
     instances.length === 0 || unlistedInstances
-      ? [representativeInstance(snapshot.account, instances.length ? 'unlisted' : 'empty')]
+      ? [representativeInstance(snapshot.account, unlistedInstances ? 'unlisted' : 'empty')]
       : [];
   const targets = [...instances, ...representative];
   const isExempt = (i: ManagedInstance): boolean =>
@@ -100,7 +100,7 @@ export function audit(
     let list = listCache.get(key);
     if (!list) {
       const count = reachableCount(classIds);
-      if (capableCount > 0 && count === capableCount) list = '*';
+      if (!unlistedInstances && capableCount > 0 && count === capableCount) list = '*';
       else {
         const inSet = new Uint8Array(classes.length);
         for (const id of classIds) inSet[id] = 1;
@@ -125,7 +125,7 @@ export function audit(
         document: d.document.name,
         access: d.access,
         reachableInstanceCount: count,
-        reachesAllInstances: capableCount > 0 && count === capableCount,
+        reachesAllInstances: !unlistedInstances && capableCount > 0 && count === capableCount,
       };
     });
 

@@ -247,9 +247,13 @@ class ClassOutcomes {
       // The stand-in for unlisted instances is never grouped with a real class.
       if (c.representative.placeholder) return verdictOn(c);
       let sig = '';
-      for (const pattern of patterns) sig += this.patternHit(pattern, c);
+      // A pattern or tag condition with a policy variable depends on values this grouping does not
+      // see: such a class is never grouped with another, and is evaluated itself.
+      for (const pattern of patterns) sig += pattern.hasVariables ? `[${c.id}]` : this.patternHit(pattern, c);
       sig += '|';
-      for (const condition of conditions) sig += this.conditionOutcome(condition, c)[0];
+      for (const condition of conditions) {
+        sig += condition.values.some((v) => v.includes('${')) ? `[${c.id}]` : this.conditionOutcome(condition, c)[0];
+      }
       let verdict = byOutcome.get(sig);
       if (verdict === undefined) {
         verdict = verdictOn(c);

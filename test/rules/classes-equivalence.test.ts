@@ -207,9 +207,30 @@ const BLOCKS = [
     Resource: '*',
     Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/r1' } },
   },
+  // Policy variables that are the same for every role (account) or unknown for every role (session tags).
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: `arn:aws:ec2:${REGION}:\${aws:PrincipalAccount}:instance/i-0a*`,
+  },
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: 'arn:aws:ec2:*:*:instance/*',
+    Condition: { StringEquals: { 'ssm:resourceTag/Team': '${aws:PrincipalTag/team}' } },
+  },
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: 'arn:aws:ec2:*:*:instance/*',
+    Condition: { StringEquals: { 'ssm:resourceTag/Owner': '${aws:PrincipalAccount}' } },
+  },
 ];
 const sharedAccount = fc.record({
-  managed: fc.array(fc.subarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: 1 }), { minLength: 3, maxLength: 3 }),
+  managed: fc.array(fc.subarray([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], { minLength: 1 }), {
+    minLength: 3,
+    maxLength: 3,
+  }),
   principals: fc.array(
     fc.record({
       user: fc.boolean(),
@@ -222,6 +243,7 @@ const sharedAccount = fc.record({
   ),
   instances: fc.subarray(IDS.slice(0, 3), { minLength: 1 }),
   red: fc.subarray(IDS.slice(0, 3)),
+  owned: fc.subarray(IDS.slice(0, 3)),
 });
 
 type Shared = typeof sharedAccount extends fc.Arbitrary<infer T> ? T : never;
@@ -278,9 +300,16 @@ function sharedSnapshot(g: Shared): AccountSnapshot {
       })),
     },
     tags: {
-      Tags: g.red
-        .filter((id) => g.instances.includes(id))
-        .map((id) => ({ Key: 'Team', Value: 'red', ResourceId: id, ResourceType: 'instance' })),
+      Tags: [
+        ...g.red.map((id) => ({ Key: 'Team', Value: 'red', ResourceId: id, ResourceType: 'instance' })),
+        // Owner is the account id on some instances and another account on the rest.
+        ...IDS.slice(0, 3).map((id) => ({
+          Key: 'Owner',
+          Value: g.owned.includes(id) ? ACCOUNT : '444455556666',
+          ResourceId: id,
+          ResourceType: 'instance',
+        })),
+      ].filter((t) => g.instances.includes(t.ResourceId)),
     },
     sessionDocuments: { DocumentIdentifiers: [] },
   });
