@@ -252,7 +252,9 @@ class ClassOutcomes {
       for (const pattern of patterns) sig += pattern.hasVariables ? `[${c.id}]` : this.patternHit(pattern, c);
       sig += '|';
       for (const condition of conditions) {
-        sig += condition.values.some((v) => v.includes('${')) ? `[${c.id}]` : this.conditionOutcome(condition, c)[0];
+        sig += condition.values.some((v) => v.includes('${'))
+          ? `[${c.id}]`
+          : this.conditionOutcome(condition, c)[0];
       }
       let verdict = byOutcome.get(sig);
       if (verdict === undefined) {
