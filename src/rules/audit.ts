@@ -23,13 +23,8 @@ import {
   type DocumentAccess,
   type PrincipalAccess,
 } from './session-access';
-import { portDocuments, SSH_DOCUMENT } from './session-documents';
+import { portDocuments } from './session-documents';
 import { findGuardrails } from './ssh-guardrail';
-
-/** Phase timings, for the benchmark. */
-export interface AuditTimings {
-  evaluateMs: number;
-}
 
 /**
  * The whole audit, pure: a snapshot and a compliance policy in, an AuditReport out.
@@ -292,5 +287,3 @@ function principalReasons(pa: PrincipalAccess, classes: readonly InstanceClass[]
   }
   return reasons;
 }
-
-export { SSH_DOCUMENT };

@@ -1,4 +1,4 @@
-import { combineContexts, requestContext, type RequestContext } from '../iam';
+import { requestContext, type RequestContext } from '../iam';
 import { isHybrid } from '../snapshot/instance-kind';
 import type { AccountSnapshot, Gap, InstanceInformation } from '../snapshot/types';
 import { isAtLeast, MINIMUM_SSH_AGENT_VERSION } from './agent-version';
@@ -26,8 +26,6 @@ export interface ManagedInstance {
    */
   readonly placeholder?: boolean;
 }
-
-export { isHybrid };
 
 export function instanceArn(info: InstanceInformation, account: AccountSnapshot['account']): string {
   return isHybrid(info)
@@ -101,9 +99,4 @@ export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedI
     });
   }
   return { instances, gaps };
-}
-
-/** Layers a resource's context over a principal's. */
-export function requestContextFor(principal: RequestContext, resource: RequestContext): RequestContext {
-  return combineContexts(resource, principal);
 }
