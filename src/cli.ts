@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -162,36 +162,57 @@ function render(report: AuditReport, format: Format, color: boolean): Iterable<s
 }
 
 /**
- * Writes pieces to a stream, honouring backpressure, so no single string has to hold the report.
- * Small pieces are gathered into larger writes; large ones (shared reach lists) go out as they are,
- * encoded once even when the same one is written many times.
+ * Gathers the pieces of a report into writes of about a megabyte, so no single string has to hold the
+ * report. Large pieces (shared reach lists) are encoded once, even when the same one is written many
+ * times, and go out as they are.
  */
-async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+function* gathered(chunks: Iterable<string>): Generator<string | Buffer> {
   const LARGE = 1 << 16;
   const encoded = new Map<string, Buffer>();
   let buffer = '';
-  const write = async (data: string | Buffer): Promise<void> => {
-    if (!stream.write(data)) await once(stream, 'drain');
-  };
   for (const chunk of chunks) {
     if (chunk.length >= LARGE) {
-      if (buffer) await write(buffer);
+      if (buffer) yield buffer;
       buffer = '';
       let bytes = encoded.get(chunk);
       if (!bytes) {
         bytes = Buffer.from(chunk);
         encoded.set(chunk, bytes);
       }
-      await write(bytes);
+      yield bytes;
       continue;
     }
     buffer += chunk;
     if (buffer.length >= 1 << 20) {
-      await write(buffer);
+      yield buffer;
       buffer = '';
     }
   }
-  if (buffer) await write(buffer);
+  if (buffer) yield buffer;
+}
+
+/** Writes to a stream (stdout, which may be a pipe), honouring backpressure. */
+async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  for (const data of gathered(chunks)) {
+    if (!stream.write(data)) await once(stream, 'drain');
+  }
+}
+
+/**
+ * Writes to a file with plain synchronous writes: the audit has nothing else to do meanwhile, and a
+ * stream's per-write bookkeeping costs more than the copy itself for a report of a hundred megabytes.
+ */
+function writeToFile(file: string, chunks: Iterable<string>): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const data of gathered(chunks)) {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      // A write may be partial (a full disk, a signal); go on from where it stopped.
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -251,14 +272,9 @@ async function runAudit(options: AuditOptions): Promise<number> {
   const color = options.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
   const chunks = render(report, options.format, color);
   if (toFile) {
-    const file = createWriteStream(options.output as string);
     try {
-      await once(file, 'open');
-      await writeChunks(file, chunks);
-      file.end();
-      await once(file, 'finish');
+      writeToFile(options.output as string, chunks);
     } catch (cause) {
-      file.destroy();
       throw new UsageError(
         `--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})`,
         { cause },
@@ -266,7 +282,7 @@ async function runAudit(options: AuditOptions): Promise<number> {
     }
     process.stderr.write(`ssm-ssh-audit: report written to ${options.output}\n`);
   } else {
-    await writeChunks(process.stdout, chunks);
+    await writeToStream(process.stdout, chunks);
   }
   reportTimings({ loadMs: t1 - t0, evaluateMs: t2 - t1, renderMs: performance.now() - t2 });
   if (!report.complete) {

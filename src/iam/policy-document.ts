@@ -85,10 +85,13 @@ function compiledPolicy(
     version,
     statements,
     statementsFor(action: string) {
-      const lower = action.toLowerCase();
-      let found = byAction.get(lower);
+      // Keyed by the action as asked: callers ask about the same few strings millions of times, and
+      // lower-casing each one first would cost more than the lookup.
+      let found = byAction.get(action);
       if (!found) {
-        found = statements.filter((s) => s.actions.covers(lower));
+        const lower = action.toLowerCase();
+        found = byAction.get(lower) ?? statements.filter((s) => s.actions.covers(lower));
+        byAction.set(action, found);
         byAction.set(lower, found);
       }
       return found;

@@ -73,49 +73,64 @@ export function audit(
   const violation = (a: Access): boolean =>
     a === 'allowed' || a === 'unknown' || (a === 'conditional' && policy.conditionalIsViolation);
 
-  // The capable classes a principal definitely reaches; the id lists are built once per distinct set
-  // and shared, since many principals reach the same set (every EC2 instance, one team's instances).
-  const reachableClasses = (d: DocumentAccess | undefined): number[] => {
-    const ids: number[] = [];
-    d?.perClass?.forEach((access, id) => {
-      if (access === 'allowed' && classCapable[id]) ids.push(id);
-    });
-    return ids;
-  };
-  const reachableCount = (classIds: readonly number[]): number =>
-    classIds.reduce((n, id) => n + (classes[id] as InstanceClass).members.length, 0);
+  // Principals with the same policies share their per-class access arrays (see session-access.ts), so
+  // everything derived from one is computed once per array: the capable classes definitely reached,
+  // their instance count and id list, and the classes where access violates the policy.
+  interface Derived {
+    readonly count: number;
+    readonly list: '*' | readonly string[];
+    readonly violating: readonly number[];
+  }
   // Every instance once, sorted by id, with its class: a reach list is a filter of this, no sorting.
   const sortedMembers = classes
     .flatMap((c) => c.members.map((m) => ({ id: m.instanceId, classId: c.id })))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const listCache = new Map<string, '*' | readonly string[]>();
-  const reachable = (d: DocumentAccess | undefined): '*' | readonly string[] => {
-    const classIds = reachableClasses(d);
-    const key = classIds.join(',');
-    let list = listCache.get(key);
+  const lists = new Map<string, '*' | readonly string[]>();
+  const derivedOf = new WeakMap<readonly Access[], Derived>();
+  const NOTHING: Derived = { count: 0, list: [], violating: [] };
+  const derived = (d: DocumentAccess | undefined): Derived => {
+    const perClass = d?.perClass;
+    if (!perClass) return NOTHING;
+    let found = derivedOf.get(perClass);
+    if (found) return found;
+    const reached: number[] = [];
+    const violating: number[] = [];
+    let count = 0;
+    perClass.forEach((access, id) => {
+      if (access === 'allowed' && classCapable[id]) {
+        reached.push(id);
+        count += (classes[id] as InstanceClass).members.length;
+      }
+      if (!classExempt[id] && violation(access)) violating.push(id);
+    });
+    // Many arrays reach the same classes (every EC2 instance, one team's instances): one list each.
+    const key = reached.join(',');
+    let list = lists.get(key);
     if (!list) {
-      const count = reachableCount(classIds);
       if (!unlistedInstances && capableCount > 0 && count === capableCount) list = '*';
       else {
         const inSet = new Uint8Array(classes.length);
-        for (const id of classIds) inSet[id] = 1;
+        for (const id of reached) inSet[id] = 1;
         list = sortedMembers.filter((m) => inSet[m.classId] === 1).map((m) => m.id);
       }
-      listCache.set(key, list);
+      lists.set(key, list);
     }
-    return list;
+    found = { count, list, violating };
+    derivedOf.set(perClass, found);
+    return found;
   };
 
   const exposure = new Array<number>(classes.length).fill(0);
-  const exposed = new Uint8Array(classes.length);
-  const principals = analysis.map((pa): PrincipalReport => {
+  // Which principal last counted each class: a class reached through several documents counts once.
+  const countedFor = new Int32Array(classes.length).fill(-1);
+  const principals = analysis.map((pa, index): PrincipalReport => {
     const p = pa.principal;
     const exempt = exemptions.principal(p.arn);
     const ssh = pa.documents.find((d) => d.document.ssh);
     const others = pa.documents.filter((d) => !d.document.ssh);
     const granted = pa.documents.filter((d) => d.access !== 'denied');
     const sessionDocuments: DocumentAccessReport[] = granted.map((d) => {
-      const count = reachableCount(reachableClasses(d));
+      const { count } = derived(d);
       return {
         document: d.document.name,
         access: d.access,
@@ -126,19 +141,16 @@ export function audit(
 
     // Compliance counts only instances that are not exempt.
     let violating = false;
-    if (granted.length > 0 && !exempt) {
-      exposed.fill(0);
+    if (!exempt) {
       for (const d of granted) {
-        d.perClass?.forEach((access, id) => {
-          if (!classExempt[id] && violation(access)) exposed[id] = 1;
-        });
-      }
-      exposed.forEach((flag, id) => {
-        if (flag) {
+        for (const id of derived(d).violating) {
           violating = true;
-          exposure[id] = (exposure[id] ?? 0) + 1;
+          if (countedFor[id] !== index) {
+            countedFor[id] = index;
+            exposure[id] = (exposure[id] as number) + 1;
+          }
         }
-      });
+      }
     }
     return {
       arn: p.arn,
@@ -146,7 +158,7 @@ export function audit(
       name: p.name,
       id: p.id,
       sshOverSessionManager: ssh?.access ?? 'denied',
-      sshReachableInstances: reachable(ssh),
+      sshReachableInstances: derived(ssh).list,
       portForwarding: mostAccess(others.map((d) => d.access)),
       sessionDocuments,
       exempt,

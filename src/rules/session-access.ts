@@ -5,6 +5,7 @@ import {
   evaluateVerdict,
   matchPolicy,
   requestContext,
+  type RequestContext,
   type CompiledCondition,
   type CompiledPattern,
   type AttachedPolicy,
@@ -43,7 +44,9 @@ export interface TargetDecision {
 
 export interface DocumentAccess {
   readonly document: PortDocument;
-  /** The decision on the document itself. */
+  /** The verdict on the document itself. */
+  readonly verdict: Verdict;
+  /** The decision on the document itself, with its deciding statements (computed on demand). */
   readonly decision: Decision;
   /** Indexed by instance class id; undefined when the document is denied, which denies every class. */
   readonly perClass: readonly Access[] | undefined;
@@ -170,7 +173,7 @@ class MatchCache {
  * about ssm:StartSession, and the principal itself when one of them depends on who asks. Principals
  * with the same key get the same verdict on every instance class.
  */
-function verdictKey(principal: Principal, cache: MatchCache): { key: string; dependent: boolean } {
+function verdictKey(principal: Principal, cache: MatchCache): string {
   let dependent = false;
   const layer = (name: string, attached: readonly AttachedPolicy[] | undefined): string => {
     if (!attached) return '';
@@ -190,80 +193,151 @@ function verdictKey(principal: Principal, cache: MatchCache): { key: string; dep
   const key =
     layer('I', p.identity) + layer('B', p.boundary) + (p.scpLevels ?? []).map((l) => layer('S', l)).join('');
   // Users and roles see different principal contexts, so they never share verdicts.
-  return { key: `${principal.type}:${key}${dependent ? `#${principal.arn}` : ''}`, dependent };
+  return `${principal.type}:${key}${dependent ? `#${principal.arn}` : ''}`;
 }
 
 const TAG_KEY = /^(ssm:resourcetag|aws:resourcetag)\//i;
 const NOTHING_KNOWN = requestContext();
 
+/** Classes grouped: `group[classId]` is the group of a class; classes of one group get one verdict. */
+interface Partition {
+  readonly group: Int32Array;
+  readonly groups: number;
+}
+
 /**
- * Instance classes as one principal's policies see them. Classes are cut by every pattern and tag
- * condition in the account, but one principal's verdict depends only on the few in its own
- * statements: classes alike on those get the same verdict, which is computed once. (For policies
- * that depend on who asks, every class is evaluated.)
+ * Which instance classes a set of policies cannot tell apart. Classes are cut by every pattern and tag
+ * condition in the account, but one principal's verdict depends only on the few in its own statements:
+ * classes alike on those get the same verdict, which is computed once.
+ *
+ * A policy's partition is computed once, from vectors over classes (one per pattern and per tag
+ * condition), and a principal's is the common refinement of its policies' partitions. A pattern or a
+ * condition with a policy variable depends on values this grouping does not see (a resource tag in a
+ * variable, a user name in an ARN), so it puts every class in a group of its own: exact, if slower.
+ * Only tag conditions can see a difference between classes: an instance's request context knows
+ * nothing but its tags.
  */
-class ClassOutcomes {
-  private readonly patternHits = new Map<CompiledPattern, Int8Array>();
-  private readonly conditionHits = new Map<CompiledCondition, string[]>();
+class ClassPartitions {
+  /** Per pattern text (or pattern, when its text alone does not say how it reads), its classes. */
+  private readonly byPattern = new Map<CompiledPattern | string, Partition>();
+  /** Per condition text, the outcome on each class. */
+  private readonly byCondition = new Map<string, Partition>();
+  private readonly byPolicy = new WeakMap<CompiledPolicy, Partition>();
+  private readonly refinements = new Map<Partition, Map<Partition, Partition>>();
+  private readonly whole: Partition;
+  private readonly separate: Partition;
 
-  constructor(private readonly classes: readonly InstanceClass[]) {}
-
-  private patternHit(pattern: CompiledPattern, c: InstanceClass): number {
-    let hits = this.patternHits.get(pattern);
-    if (!hits) {
-      hits = new Int8Array(this.classes.length).fill(-1);
-      this.patternHits.set(pattern, hits);
-    }
-    if (hits[c.id] === -1) hits[c.id] = pattern.match(c.representative.arn, NOTHING_KNOWN) === 'yes' ? 1 : 0;
-    return hits[c.id] as number;
+  constructor(private readonly classes: readonly InstanceClass[]) {
+    this.whole = { group: new Int32Array(classes.length), groups: classes.length ? 1 : 0 };
+    this.separate = { group: Int32Array.from(classes, (c) => c.id), groups: classes.length };
   }
 
-  private conditionOutcome(condition: CompiledCondition, c: InstanceClass): string {
-    let outcomes = this.conditionHits.get(condition);
-    if (!outcomes) {
-      outcomes = new Array<string>(this.classes.length);
-      this.conditionHits.set(condition, outcomes);
-    }
-    return (outcomes[c.id] ??= evaluateCondition(condition, c.representative.context));
+  /** The partition of every class by the StartSession statements of these policies. */
+  of(policies: readonly CompiledPolicy[]): Partition {
+    let partition = this.whole;
+    for (const policy of policies) partition = this.refine(partition, this.ofPolicy(policy));
+    return partition;
   }
 
-  verdicts(principal: Principal, verdictOn: (c: InstanceClass) => Verdict): Verdict[] {
-    const patterns = new Set<CompiledPattern>();
-    const conditions = new Set<CompiledCondition>();
-    const p = principal.policies;
-    for (const attached of [p.identity, p.boundary ?? [], ...(p.scpLevels ?? [])]) {
-      for (const a of attached) {
-        if (!a.compiled.ok) continue;
-        for (const statement of a.compiled.policy.statementsFor(START_SESSION)) {
-          for (const pattern of statement.resources.patterns)
-            if (!pattern.matchesEverything) patterns.add(pattern);
-          for (const condition of statement.conditions)
-            if (TAG_KEY.test(condition.key)) conditions.add(condition);
-        }
+  private ofPolicy(policy: CompiledPolicy): Partition {
+    let partition = this.byPolicy.get(policy);
+    if (partition) return partition;
+    partition = this.whole;
+    for (const statement of policy.statementsFor(START_SESSION)) {
+      for (const pattern of statement.resources.patterns) {
+        if (pattern.matchesEverything) continue;
+        partition = this.refine(partition, pattern.hasVariables ? this.separate : this.ofPattern(pattern));
+      }
+      for (const condition of statement.conditions) {
+        if (condition.values.some((v) => v.includes('${'))) partition = this.separate;
+        else if (TAG_KEY.test(condition.key)) partition = this.refine(partition, this.ofCondition(condition));
       }
     }
-    const byOutcome = new Map<string, Verdict>();
-    return this.classes.map((c) => {
-      // The stand-in for unlisted instances is never grouped with a real class.
-      if (c.representative.placeholder) return verdictOn(c);
-      let sig = '';
-      // A pattern or tag condition with a policy variable depends on values this grouping does not
-      // see: such a class is never grouped with another, and is evaluated itself.
-      for (const pattern of patterns) sig += pattern.hasVariables ? `[${c.id}]` : this.patternHit(pattern, c);
-      sig += '|';
-      for (const condition of conditions) {
-        sig += condition.values.some((v) => v.includes('${'))
-          ? `[${c.id}]`
-          : this.conditionOutcome(condition, c)[0];
-      }
-      let verdict = byOutcome.get(sig);
-      if (verdict === undefined) {
-        verdict = verdictOn(c);
-        byOutcome.set(sig, verdict);
-      }
-      return verdict;
-    });
+    this.byPolicy.set(policy, partition);
+    return partition;
   }
+
+  /** Matching classes in group 1, the others in group 0. */
+  private ofPattern(pattern: CompiledPattern): Partition {
+    // Policies repeat the same few patterns; text with "${" may read differently by policy version.
+    const key = pattern.source.includes('${') ? pattern : pattern.source;
+    let partition = this.byPattern.get(key);
+    if (!partition) {
+      const group = Int32Array.from(this.classes, (c) =>
+        pattern.match(c.representative.arn, NOTHING_KNOWN) === 'yes' ? 1 : 0,
+      );
+      partition = { group, groups: 2 };
+      this.byPattern.set(key, partition);
+    }
+    return partition;
+  }
+
+  /** Classes by the condition's outcome on their tags: no, yes, maybe. */
+  private ofCondition(condition: CompiledCondition): Partition {
+    const key = `${condition.operatorText}\u0000${condition.key.toLowerCase()}\u0000${condition.values.join('\u0001')}`;
+    let partition = this.byCondition.get(key);
+    if (!partition) {
+      const group = Int32Array.from(this.classes, (c) => {
+        const r = evaluateCondition(condition, c.representative.context);
+        return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
+      });
+      partition = { group, groups: 3 };
+      this.byCondition.set(key, partition);
+    }
+    return partition;
+  }
+
+  /** The common refinement: two classes share a group only when they share one in both. */
+  private refine(a: Partition, b: Partition): Partition {
+    if (a === this.whole || b === this.separate) return b;
+    if (b === this.whole || a === this.separate || a === b) return a;
+    let cached = this.refinements.get(a)?.get(b);
+    if (cached) return cached;
+    const n = this.classes.length;
+    const group = new Int32Array(n);
+    const ids = new Map<number, number>();
+    for (let c = 0; c < n; c++) {
+      const pair = (a.group[c] as number) * b.groups + (b.group[c] as number);
+      let id = ids.get(pair);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(pair, id);
+      }
+      group[c] = id;
+    }
+    cached = ids.size === n ? this.separate : { group, groups: ids.size };
+    let row = this.refinements.get(a);
+    if (!row) {
+      row = new Map();
+      this.refinements.set(a, row);
+    }
+    row.set(b, cached);
+    return cached;
+  }
+}
+
+/** The compiled policies, in every layer, that say something about ssm:StartSession. */
+function sessionPolicies(principal: Principal): CompiledPolicy[] {
+  const found = new Set<CompiledPolicy>();
+  const p = principal.policies;
+  for (const attached of [p.identity, p.boundary ?? [], ...(p.scpLevels ?? [])]) {
+    for (const a of attached) {
+      if (a.compiled.ok && a.compiled.policy.statementsFor(START_SESSION).length > 0)
+        found.add(a.compiled.policy);
+    }
+  }
+  return [...found];
+}
+
+/** What principals with the same verdict key share: the verdicts on every class and on each document. */
+interface SharedVerdicts {
+  readonly perClass: readonly Verdict[];
+  readonly documents: Map<string, { readonly verdict: Verdict; readonly access: DocumentAccessShared }>;
+}
+
+interface DocumentAccessShared {
+  readonly perClass: readonly Access[] | undefined;
+  readonly access: Access;
 }
 
 export function analyzeSessionAccess(
@@ -272,75 +346,89 @@ export function analyzeSessionAccess(
   classes: readonly InstanceClass[],
 ): PrincipalAccess[] {
   const cache = new MatchCache();
-  const sharedVerdicts = new Map<string, Verdict[]>();
-  const outcomes = new ClassOutcomes(classes);
+  const shared = new Map<string, SharedVerdicts>();
+  const partitions = new ClassPartitions(classes);
 
   return principals.map((principal): PrincipalAccess => {
-    const decide = (classId: number): Decision => {
-      const c = classes[classId] as InstanceClass;
-      return evaluate(
-        principal.policies,
-        {
-          action: START_SESSION,
-          resource: c.representative.arn,
-          context: combineContexts(c.representative.context, principal.context),
-        },
-        { matchPolicy: cache.matcher(principal, `class:${c.id}`) },
-      );
-    };
+    const request = (resource: string, context: RequestContext): AuthorizationRequest => ({
+      action: START_SESSION,
+      resource,
+      context: combineContexts(context, principal.context),
+    });
+    const onClass = (c: InstanceClass) => ({
+      request: request(c.representative.arn, c.representative.context),
+      options: { matchPolicy: cache.matcher(principal, `class:${c.id}`) },
+    });
     const full = new Map<number, Decision>();
     const instanceDecision = (classId: number): Decision => {
       let d = full.get(classId);
       if (!d) {
-        d = classes[classId]?.representative.placeholder ? UNLISTED_INSTANCES : decide(classId);
+        const c = classes[classId] as InstanceClass;
+        if (c.representative.placeholder) d = UNLISTED_INSTANCES;
+        else {
+          const { request: r, options } = onClass(c);
+          d = evaluate(principal.policies, r, options);
+        }
         full.set(classId, d);
       }
       return d;
     };
-    let verdicts: Verdict[] | undefined;
-    const instanceVerdicts = (): Verdict[] => {
-      if (!verdicts) {
-        const { key, dependent } = verdictKey(principal, cache);
-        verdicts = sharedVerdicts.get(key);
-        if (!verdicts) {
-          const verdictOn = (c: InstanceClass): Verdict =>
-            evaluateVerdict(
-              principal.policies,
-              {
-                action: START_SESSION,
-                resource: c.representative.arn,
-                context: combineContexts(c.representative.context, principal.context),
-              },
-              { matchPolicy: cache.matcher(principal, `class:${c.id}`) },
-            );
-          const guarded = (c: InstanceClass): Verdict =>
-            c.representative.placeholder ? 'unknown' : verdictOn(c);
-          verdicts = dependent ? classes.map(guarded) : outcomes.verdicts(principal, guarded);
-          sharedVerdicts.set(key, verdicts);
+
+    const key = verdictKey(principal, cache);
+    let verdicts = shared.get(key);
+    if (!verdicts) {
+      const partition = partitions.of(sessionPolicies(principal));
+      const byGroup = new Array<Verdict | undefined>(partition.groups);
+      const perClass = classes.map((c): Verdict => {
+        // The stand-in for unlisted instances is never evaluated: nothing is known of them.
+        if (c.representative.placeholder) return 'unknown';
+        const g = partition.group[c.id] as number;
+        let v = byGroup[g];
+        if (v === undefined) {
+          const { request: r, options } = onClass(c);
+          v = evaluateVerdict(principal.policies, r, options);
+          byGroup[g] = v;
         }
-      }
-      return verdicts;
-    };
+        return v;
+      });
+      verdicts = { perClass, documents: new Map() };
+      shared.set(key, verdicts);
+    }
+    const instanceVerdicts = verdicts.perClass;
+    const sharedDocuments = verdicts.documents;
 
     const docs = documents.map((document): DocumentAccess => {
-      const decision = evaluate(
-        principal.policies,
-        {
-          action: START_SESSION,
-          resource: document.arn,
-          context: combineContexts(document.context, principal.context),
+      const documentRequest = (): AuthorizationRequest => request(document.arn, document.context);
+      const options = { matchPolicy: cache.matcher(principal, document.arn) };
+      let found = sharedDocuments.get(document.arn);
+      if (!found) {
+        const verdict = evaluateVerdict(principal.policies, documentRequest(), options);
+        let access: DocumentAccessShared;
+        // A principal denied the document is denied on every instance: no need to ask about them.
+        if (verdict === 'denied') access = { perClass: undefined, access: 'denied' };
+        else {
+          const perClass = instanceVerdicts.map((v): Access => {
+            const a = combine(verdict, v);
+            // Access to a document of unknown type may be access to a Port document: unknown, not denied.
+            return document.placeholder && a !== 'denied' ? 'unknown' : a;
+          });
+          access = { perClass, access: mostAccess(perClass) };
+        }
+        found = { verdict, access };
+        sharedDocuments.set(document.arn, found);
+      }
+      // The full decision, with its deciding statements, only where a report asks for it.
+      let decision: Decision | undefined;
+      return {
+        document,
+        verdict: found.verdict,
+        get decision(): Decision {
+          decision ??= evaluate(principal.policies, documentRequest(), options);
+          return decision;
         },
-        { matchPolicy: cache.matcher(principal, document.arn) },
-      );
-      // A principal denied the document is denied on every instance: no need to ask about them.
-      if (decision.decision === 'denied')
-        return { document, decision, perClass: undefined, access: 'denied' };
-      const perClass = instanceVerdicts().map((v): Access => {
-        const access = combine(decision.decision, v);
-        // Access to a document of unknown type may be access to a Port document: unknown, not denied.
-        return document.placeholder && access !== 'denied' ? 'unknown' : access;
-      });
-      return { document, decision, perClass, access: mostAccess(perClass) };
+        perClass: found.access.perClass,
+        access: found.access.access,
+      };
     });
     return { principal, documents: docs, instanceDecision };
   });

@@ -35,6 +35,9 @@ const condition = fc.constantFrom(
   // Condition keys are case-insensitive, tag keys included.
   { StringEquals: { 'ssm:resourcetag/team': 'blue' } },
   { StringEquals: { 'aws:ResourceTag/Team': '${aws:PrincipalTag/team}' } },
+  // A resource tag inside the value of a condition on another key still tells instances apart.
+  { StringEquals: { 'aws:PrincipalTag/team': '${aws:ResourceTag/Team}' } },
+  { StringEquals: { 'aws:userid': '${ssm:resourceTag/Owner, \'nobody\'}' } },
   { StringNotEquals: { 'ssm:resourceTag/Team': 'blue' } },
   { Null: { 'ssm:resourceTag/Team': 'true' } },
   { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
