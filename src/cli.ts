@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -199,10 +199,25 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<str
 }
 
 /**
+ * Removes an existing regular file before it is written again. ext4 (auto_da_alloc) flushes a file that
+ * was truncated and rewritten to disk when it is closed, which for a report of a hundred megabytes
+ * takes longer than writing it; a new file is not flushed. Symbolic links and devices are written
+ * through as before, and a file that cannot be removed is simply truncated.
+ */
+function replaceRatherThanTruncate(file: string): void {
+  try {
+    if (lstatSync(file).isFile()) unlinkSync(file);
+  } catch {
+    // Missing, or not ours to remove: openSync says what is wrong, if anything is.
+  }
+}
+
+/**
  * Writes to a file with plain synchronous writes: the audit has nothing else to do meanwhile, and a
  * stream's per-write bookkeeping costs more than the copy itself for a report of a hundred megabytes.
  */
 function writeToFile(file: string, chunks: Iterable<string>): void {
+  replaceRatherThanTruncate(file);
   const fd = openSync(file, 'w');
   try {
     for (const data of gathered(chunks)) {

@@ -1,38 +1,27 @@
 import { parseYaml } from '../util/lazy-yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type * as Schema from './compliance-policy-schema';
+import type { CompliancePolicy } from './compliance-policy-schema';
+import { DEFAULT_MINIMUM_AGENT_VERSION } from './defaults';
+
+export type { CompliancePolicy } from './compliance-policy-schema';
+export { DEFAULT_MINIMUM_AGENT_VERSION } from './defaults';
 
 /**
  * The compliance policy: what the organisation allows. By default nobody may use SSH or port
  * forwarding over Session Manager, because those sessions are unaudited.
  *
- * The same schema serves the CLI's `--policy FILE` (JSON or YAML), the Config rule's
- * `ruleParameters` and the Lambdas' environment.
+ * The same schema (compliance-policy-schema.ts) serves the CLI's `--policy FILE` (JSON or YAML), the
+ * Config rule's `ruleParameters` and the Lambdas' environment.
  */
-export const DEFAULT_MINIMUM_AGENT_VERSION = '3.0.0.0';
 
-const agentVersion = z.string().regex(/^\d+(\.\d+){0,3}$/, 'must be a version such as "3.3.1142.0"');
-
-export const compliancePolicySchema = z.strictObject({
-  /** Principals allowed to use SSH over Session Manager (break-glass roles), as ARN globs with `*` and `?`. */
-  exemptPrincipals: z.array(z.string().min(1)).default([]),
-  /** Instances that may be reached: by instance id, or by any of these tag key/value pairs (value `*`: any value). */
-  exemptInstances: z
-    .strictObject({
-      ids: z
-        .array(z.string().regex(/^(i|mi)-[0-9a-f]+$/, 'must be an instance id such as i-0123456789abcdef0'))
-        .default([]),
-      tags: z.record(z.string().min(1), z.string()).default({}),
-    })
-    .default({ ids: [], tags: {} }),
-  /** Whether access that exists only under some conditions counts as a violation. */
-  conditionalIsViolation: z.boolean().default(true),
-  /** Agents older than this are flagged as outdated. */
-  minimumAgentVersion: agentVersion.default(DEFAULT_MINIMUM_AGENT_VERSION),
-});
-
-export type CompliancePolicy = z.output<typeof compliancePolicySchema>;
-
-export const DEFAULT_COMPLIANCE_POLICY: CompliancePolicy = compliancePolicySchema.parse({});
+/** What the schema makes of an empty policy (a test holds the two equal). */
+export const DEFAULT_COMPLIANCE_POLICY: CompliancePolicy = {
+  exemptPrincipals: [],
+  exemptInstances: { ids: [], tags: {} },
+  conditionalIsViolation: true,
+  minimumAgentVersion: DEFAULT_MINIMUM_AGENT_VERSION,
+};
 
 export class CompliancePolicyError extends Error {
   override readonly name = 'CompliancePolicyError';
@@ -51,6 +40,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** Validates an already-parsed value. Absent or empty means the default policy. */
 export function validateCompliancePolicy(value: unknown, source: string): CompliancePolicy {
   if (value === undefined || value === null || value === '') return DEFAULT_COMPLIANCE_POLICY;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { compliancePolicySchema } = require('./compliance-policy-schema') as typeof Schema;
   const result = compliancePolicySchema.safeParse(value);
   if (!result.success) {
     const first = result.error.issues[0] as z.core.$ZodIssue;

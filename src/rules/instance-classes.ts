@@ -6,6 +6,7 @@ import {
   type CompiledPolicy,
 } from '../iam';
 import type { ManagedInstance } from './instances';
+import { partitionBy, refine } from './partition';
 
 /**
  * Instance classes: groups of instances that every policy in the account treats alike for one action.
@@ -26,13 +27,21 @@ export interface InstanceClass {
 
 const TAG_KEY = /^(ssm:resourcetag|aws:resourcetag)\//i;
 const NOTHING_KNOWN = requestContext();
+/** The condition keys named by the policy variables in a text: `${aws:ResourceTag/team}` names one. */
+const VARIABLE_KEY = /\$\{\s*([^,\s}]+)/g;
 
 interface Distinctions {
   /** Patterns without wildcards or variables: an instance matches at most one, found by its ARN. */
   readonly literals: ReadonlyMap<string, number>;
   readonly wildcards: readonly CompiledPattern[];
   readonly variables: readonly CompiledPattern[];
+  /** Conditions on an instance tag with fixed values: the outcome depends on the tag's value only. */
   readonly tagConditions: readonly CompiledCondition[];
+  /**
+   * Tag keys whose value a condition with a policy variable compares or substitutes: the outcome
+   * depends on the principal too, so instances are told apart by the value itself.
+   */
+  readonly variableTagKeys: readonly string[];
 }
 
 function distinctions(policies: readonly CompiledPolicy[], action: string): Distinctions {
@@ -41,6 +50,7 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
   const wildcards: CompiledPattern[] = [];
   const variables: CompiledPattern[] = [];
   const tagConditions = new Map<string, CompiledCondition>();
+  const variableTagKeys = new Set<string>();
   for (const policy of policies) {
     for (const statement of policy.statementsFor(action)) {
       for (const pattern of statement.resources.patterns) {
@@ -51,69 +61,148 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
         else wildcards.push(pattern);
       }
       for (const condition of statement.conditions) {
+        const referenced = condition.values.flatMap((v) =>
+          [...v.matchAll(VARIABLE_KEY)].map((m) => m[1] as string),
+        );
+        if (referenced.length > 0) {
+          for (const key of [condition.key, ...referenced])
+            if (TAG_KEY.test(key)) variableTagKeys.add(key.toLowerCase());
+          continue;
+        }
         if (!TAG_KEY.test(condition.key)) continue;
         const key = `${condition.operatorText}\u0000${condition.key.toLowerCase()}\u0000${condition.values.join('\u0001')}`;
         if (!tagConditions.has(key)) tagConditions.set(key, condition);
       }
     }
   }
-  return { literals, wildcards, variables, tagConditions: [...tagConditions.values()] };
-}
-
-/** The instance's value for a condition key, read the way the evaluator reads it (case-insensitively). */
-function tagValue(instance: ManagedInstance, key: string): string {
-  const state = instance.context.lookup(key);
-  if (state.state === 'present') return `=${state.values.join('\u0001')}`;
-  return state.state === 'absent' ? '-' : '?';
+  return {
+    literals,
+    wildcards,
+    variables,
+    tagConditions: [...tagConditions.values()],
+    variableTagKeys: [...variableTagKeys],
+  };
 }
 
 /**
- * The outcome of each tag condition depends only on the instance's value of that one tag, so it is
- * computed once per (condition, value) and looked up after that.
+ * Each instance's value of one tag condition key, as a small number: instances with the same number
+ * have the same value (or are alike in not having the tag, or in their tags being unknown).
  */
-class TagConditionOutcomes {
-  private readonly keys: readonly string[];
-  private readonly bySignatureOfValues = new Map<string, string>();
-  constructor(private readonly conditions: readonly CompiledCondition[]) {
-    this.keys = [...new Set(conditions.map((c) => c.key.toLowerCase()))];
-  }
+class TagValues {
+  private readonly byKey = new Map<string, { ids: Int32Array; values: number; firstWith: number[] }>();
+  constructor(private readonly instances: readonly ManagedInstance[]) {}
 
-  /**
-   * The outcomes of all tag conditions for an instance. They depend only on the instance's values of
-   * the few tag keys the conditions name, so they are computed once per distinct combination.
-   */
-  signature(instance: ManagedInstance): string {
-    if (this.conditions.length === 0) return '';
-    const values = this.keys.map((key) => tagValue(instance, key));
-    const valuesKey = values.join('\u0002');
-    let sig = this.bySignatureOfValues.get(valuesKey);
-    if (sig === undefined) {
-      sig = '';
-      for (const condition of this.conditions) {
-        // With a variable in the condition, the outcome depends on the principal: keep the value itself.
-        if (condition.values.some((v) => v.includes('${'))) {
-          sig += `[${values[this.keys.indexOf(condition.key.toLowerCase())]}]`;
-        } else {
-          sig += evaluateCondition(condition, instance.context)[0] as string;
+  of(key: string): { ids: Int32Array; values: number; firstWith: number[] } {
+    const lower = key.toLowerCase();
+    let found = this.byKey.get(lower);
+    if (!found) {
+      const numbers = new Map<string, number>();
+      const firstWith: number[] = [];
+      const ids = new Int32Array(this.instances.length);
+      this.instances.forEach((instance, i) => {
+        const state = instance.context.lookup(key);
+        const text = state.state === 'present' ? `=${state.values.join('\u0001')}` : state.state;
+        let id = numbers.get(text);
+        if (id === undefined) {
+          id = numbers.size;
+          numbers.set(text, id);
+          firstWith.push(i);
         }
-      }
-      this.bySignatureOfValues.set(valuesKey, sig);
+        ids[i] = id;
+      });
+      found = { ids, values: numbers.size, firstWith };
+      this.byKey.set(lower, found);
     }
-    return sig;
+    return found;
   }
 }
 
-function patternSignature(instance: ManagedInstance, d: Distinctions): string {
-  const literal = d.literals.get(instance.arn);
-  let sig = literal === undefined ? '-' : String(literal);
-  sig += '|';
-  for (const pattern of d.wildcards) sig += pattern.match(instance.arn, NOTHING_KNOWN) === 'yes' ? '1' : '0';
-  for (const pattern of d.variables) {
-    // The outcome depends on the principal's variable values: an instance that could match stays
-    // in a class of its own, which is exact, if slower.
-    sig += pattern.match(instance.arn, NOTHING_KNOWN) === 'no' ? '0' : `[${instance.arn}]`;
+/** Where the resource segment of an ARN starts: after its fifth colon (-1 when there is none). */
+function resourceStart(arn: string): number {
+  let at = -1;
+  for (let k = 0; k < 5; k++) {
+    at = arn.indexOf(':', at + 1);
+    if (at < 0) return -1;
   }
-  return sig;
+  return at + 1;
+}
+
+/** Instances grouped by their ARN up to the last `/` (`arn:aws:ec2:eu-west-1:1111:instance/`). */
+interface ArnHeads {
+  readonly heads: readonly string[];
+  readonly members: readonly (readonly number[])[];
+}
+
+function arnHeads(instances: readonly ManagedInstance[]): ArnHeads {
+  const ids = new Map<string, number>();
+  const members: number[][] = [];
+  instances.forEach((instance, i) => {
+    const head = instance.arn.slice(0, instance.arn.lastIndexOf('/') + 1);
+    let id = ids.get(head);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(head, id);
+      members.push([]);
+    }
+    (members[id] as number[]).push(i);
+  });
+  return { heads: [...ids.keys()], members };
+}
+
+/** The literal text before the first wildcard. */
+function beforeWildcard(text: string): string {
+  const at = text.search(/[*?]/);
+  return at < 0 ? text : text.slice(0, at);
+}
+
+/**
+ * The instances a wildcard pattern matches, as 0/1 per instance: what `pattern.match` says of each
+ * instance's ARN, found without asking it about most of them. Instances are taken by ARN head (the
+ * ARN up to the instance id), of which an inventory has a handful:
+ * - the text before the pattern's first wildcard must begin the ARN, and so must the text before the
+ *   first wildcard of its resource segment begin the ARN's resource segment. (Wildcards in the first
+ *   five segments never run past a colon, so the resource segments line up.) Bucket, table and
+ *   document patterns fail this on the head alone;
+ * - a pattern that ends in `/*`, with that `/` in its resource segment, matches every ARN of a head or
+ *   none: its last `/` can only stand for one in the head, since instance ids come after the head's
+ *   last `/`, and the `*` takes the id whatever it is.
+ */
+function patternHits(
+  pattern: CompiledPattern,
+  instances: readonly ManagedInstance[],
+  heads: ArnHeads,
+): Uint8Array {
+  const source = pattern.source;
+  const prefix = beforeWildcard(source);
+  const patternResource = resourceStart(source);
+  const resourcePrefix = patternResource < 0 ? '' : beforeWildcard(source.slice(patternResource));
+  const wholeHead =
+    source.endsWith('/*') && patternResource >= 0 && source.lastIndexOf('/') >= patternResource;
+  const hits = new Uint8Array(instances.length);
+  heads.heads.forEach((head, h) => {
+    const members = heads.members[h] as readonly number[];
+    // Decided by the head alone when the literal text ends within it.
+    if (prefix.length <= head.length ? !head.startsWith(prefix) : !prefix.startsWith(head)) return;
+    const headResource = resourceStart(head);
+    if (resourcePrefix && headResource >= 0) {
+      const resource = head.slice(headResource);
+      const fits =
+        resourcePrefix.length <= resource.length
+          ? resource.startsWith(resourcePrefix)
+          : resourcePrefix.startsWith(resource);
+      if (!fits) return;
+    }
+    if (wholeHead && headResource >= 0) {
+      const first = instances[members[0] as number] as ManagedInstance;
+      if (pattern.match(first.arn, NOTHING_KNOWN) === 'yes') for (const i of members) hits[i] = 1;
+      return;
+    }
+    for (const i of members) {
+      const arn = (instances[i] as ManagedInstance).arn;
+      if (arn.startsWith(prefix) && pattern.match(arn, NOTHING_KNOWN) === 'yes') hits[i] = 1;
+    }
+  });
+  return hits;
 }
 
 export function classifyInstances(
@@ -123,13 +212,57 @@ export function classifyInstances(
   extraSignature: (instance: ManagedInstance) => string = () => '',
 ): InstanceClass[] {
   const d = distinctions(policies, action);
-  const tags = new TagConditionOutcomes(d.tagConditions);
-  const bySignature = new Map<string, { representative: ManagedInstance; members: ManagedInstance[] }>();
-  for (const instance of instances) {
-    const sig = `${extraSignature(instance)}#${patternSignature(instance, d)}|${tags.signature(instance)}`;
-    const found = bySignature.get(sig);
-    if (found) found.members.push(instance);
-    else bySignature.set(sig, { representative: instance, members: [instance] });
+  const n = instances.length;
+  let partition = partitionBy(instances, extraSignature);
+
+  if (d.literals.size > 0) {
+    const vector = new Int32Array(n);
+    instances.forEach((instance, i) => (vector[i] = (d.literals.get(instance.arn) ?? -1) + 1));
+    partition = refine(partition, vector, d.literals.size + 1);
   }
-  return [...bySignature.values()].map((c, id) => ({ id, ...c }));
+  const heads = arnHeads(instances);
+  for (const pattern of d.wildcards) {
+    const hits = patternHits(pattern, instances, heads);
+    let count = 0;
+    for (let i = 0; i < n; i++) count += hits[i] as number;
+    // A pattern that matches every instance or none tells none apart.
+    if (count > 0 && count < n) partition = refine(partition, hits, 2);
+  }
+  for (const pattern of d.variables) {
+    // The outcome depends on the principal's variable values: an instance that could match stays
+    // in a class of its own, which is exact, if slower.
+    const vector = new Int32Array(n);
+    instances.forEach((instance, i) => {
+      vector[i] = pattern.match(instance.arn, NOTHING_KNOWN) === 'no' ? 0 : i + 1;
+    });
+    partition = refine(partition, vector, n + 1);
+  }
+
+  const tagValues = new TagValues(instances);
+  for (const condition of d.tagConditions) {
+    // The outcome depends only on the instance's value of the one key: computed once per value.
+    const { ids, values, firstWith } = tagValues.of(condition.key);
+    const outcomeOfValue = firstWith.map((i) => {
+      const r = evaluateCondition(condition, (instances[i] as ManagedInstance).context);
+      return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
+    });
+    if (values > 1) {
+      const vector = new Int32Array(n);
+      for (let i = 0; i < n; i++) vector[i] = outcomeOfValue[ids[i] as number] as number;
+      partition = refine(partition, vector, 3);
+    }
+  }
+  for (const key of d.variableTagKeys) {
+    const { ids, values } = tagValues.of(key);
+    if (values > 1) partition = refine(partition, ids, values);
+  }
+
+  const classes: { id: number; representative: ManagedInstance; members: ManagedInstance[] }[] = [];
+  instances.forEach((instance, i) => {
+    const id = partition.group[i] as number;
+    const found = classes[id];
+    if (found) found.members.push(instance);
+    else classes[id] = { id, representative: instance, members: [instance] };
+  });
+  return classes;
 }

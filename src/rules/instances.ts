@@ -1,4 +1,4 @@
-import { requestContext, type RequestContext } from '../iam';
+import { requestContext, type KeyState, type RequestContext } from '../iam';
 import { isHybrid } from '../snapshot/instance-kind';
 import type { AccountSnapshot, Gap, InstanceInformation } from '../snapshot/types';
 import { isAtLeast, MINIMUM_SSH_AGENT_VERSION } from './agent-version';
@@ -33,15 +33,62 @@ export function instanceArn(info: InstanceInformation, account: AccountSnapshot[
     : `arn:${account.partition}:ec2:${account.region}:${account.id}:instance/${info.InstanceId}`;
 }
 
-/** The request context of a resource whose tags are known (`tags`) or not (`undefined`). */
-export function resourceTagContext(tags: Readonly<Record<string, string>> | undefined): RequestContext {
-  if (!tags) return UNKNOWN_TAGS;
-  const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(tags)) {
-    values[`ssm:resourceTag/${key}`] = value;
-    values[`aws:ResourceTag/${key}`] = value;
+const UNKNOWN: KeyState = Object.freeze({ state: 'unknown' });
+const ABSENT: KeyState = Object.freeze({ state: 'absent' });
+/** Both are 16 characters long. */
+const TAG_PREFIXES = ['ssm:resourcetag/', 'aws:resourcetag/'] as const;
+
+/**
+ * For each distinct set of tag keys, which key a lower-cased name stands for. IAM compares condition
+ * keys without regard to case, tag keys included; an inventory has thousands of instances but only a
+ * few sets of tag keys, so the lower-casing is done once per set, not once per instance.
+ */
+export class TagKeyIndex {
+  private readonly bySet = new Map<string, ReadonlyMap<string, string>>();
+
+  keysOf(tags: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
+    const keys = Object.keys(tags);
+    const set = keys.join('\u0000');
+    let index = this.bySet.get(set);
+    if (!index) {
+      const byLower = new Map<string, string>();
+      // With two keys that differ only in case, the last one wins, as with any condition key.
+      for (const key of keys) byLower.set(key.toLowerCase(), key);
+      index = byLower;
+      this.bySet.set(set, index);
+    }
+    return index;
   }
-  return requestContext({ values, absentPrefixes: ['ssm:resourceTag/', 'aws:ResourceTag/'] });
+}
+
+/**
+ * The request context of a resource with known tags: `ssm:resourceTag/<key>` and
+ * `aws:ResourceTag/<key>` are its tags, every other tag key is absent, and every other key is unknown.
+ */
+class ResourceTagContext implements RequestContext {
+  private keys: ReadonlyMap<string, string> | undefined;
+
+  constructor(
+    private readonly tags: Readonly<Record<string, string>>,
+    private readonly index: TagKeyIndex,
+  ) {}
+
+  lookup(key: string): KeyState {
+    const lower = key.toLowerCase();
+    const prefix = lower.startsWith(TAG_PREFIXES[0]) || lower.startsWith(TAG_PREFIXES[1]) ? 16 : 0;
+    if (prefix === 0) return UNKNOWN;
+    this.keys ??= this.index.keysOf(this.tags);
+    const tag = this.keys.get(lower.slice(prefix));
+    return tag === undefined ? ABSENT : { state: 'present', values: [this.tags[tag] as string] };
+  }
+}
+
+/** The request context of a resource whose tags are known (`tags`) or not (`undefined`). */
+export function resourceTagContext(
+  tags: Readonly<Record<string, string>> | undefined,
+  index: TagKeyIndex = new TagKeyIndex(),
+): RequestContext {
+  return tags ? new ResourceTagContext(tags, index) : UNKNOWN_TAGS;
 }
 
 const UNKNOWN_TAGS: RequestContext = requestContext();
@@ -77,17 +124,26 @@ function capability(
 
 export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedInstance[]; gaps: Gap[] } {
   const gaps: Gap[] = [];
+  // A large inventory runs a few dozen agent versions: each verdict is worked out once.
+  const capabilities = new Map<string, { capable: boolean; why: string }>();
+  const tagKeys = new TagKeyIndex();
   const instances = snapshot.instances.map((info): ManagedInstance => {
     // Undefined for an instance whose tags were not read (see parse-snapshot.ts): unknown, not untagged.
     const tags = snapshot.tags?.[info.InstanceId];
-    const { capable, why } = capability(info, snapshot.activationTier);
+    const capabilityKey = `${isHybrid(info) ? 'mi' : 'i'}\u0000${info.AgentVersion ?? ''}\u0000${info.AgentVersion === undefined}`;
+    let found = capabilities.get(capabilityKey);
+    if (!found) {
+      found = capability(info, snapshot.activationTier);
+      capabilities.set(capabilityKey, found);
+    }
+    const { capable, why } = found;
     return {
       info,
       instanceId: info.InstanceId,
       arn: instanceArn(info, snapshot.account),
       hybrid: isHybrid(info),
       tags,
-      context: resourceTagContext(tags),
+      context: resourceTagContext(tags, tagKeys),
       sshCapable: capable,
       capability: why,
     };

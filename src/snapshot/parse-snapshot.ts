@@ -2,17 +2,8 @@ import { parseYaml } from '../util/lazy-yaml';
 import type { z } from 'zod';
 import { SnapshotInputError } from './errors';
 import { isHybrid } from './instance-kind';
-import {
-  accountFile,
-  activationTierFile,
-  errorRecord,
-  iamFile,
-  instancesFile,
-  sessionDocumentsFile,
-  sessionPreferencesContent,
-  sessionPreferencesFile,
-  tagsFile,
-} from './schemas';
+import type * as Schemas from './schemas';
+import * as generated from './validators.generated';
 import type {
   AccountSnapshot,
   AuthorizationDetails,
@@ -67,24 +58,41 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-function validate<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0] as z.core.$ZodIssue;
-    // zod reports a missing field as "expected X, received undefined".
-    const message = /, received undefined$/.test(issue.message)
-      ? `${issue.message.replace(/, received undefined$/, '')} (missing)`
-      : issue.message;
-    throw new SnapshotInputError(file, `${formatPath(issue.path)}: ${message}`, { cause: result.error });
+type SchemaName = keyof typeof Schemas;
+type Shape<N extends SchemaName> = z.output<(typeof Schemas)[N]>;
+type Check = (value: unknown) => boolean;
+
+/**
+ * Validates a parsed file against its schema in schemas.ts. The check runs in place, with the
+ * validators generated from those schemas (see scripts/generate-validators.js); only a rejected file
+ * loads zod, to say what is wrong in the same words as always.
+ */
+function validate<N extends SchemaName>(name: N, value: unknown, file: string): Shape<N> {
+  const check = (generated as unknown as Record<N, Check>)[name];
+  if (check(value)) return value as Shape<N>;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const schemas = require('./schemas') as typeof Schemas;
+  const result = schemas[name].safeParse(value);
+  // Both come from one definition; should they ever disagree, the stricter answer stands.
+  if (result.success) {
+    throw new SnapshotInputError(
+      file,
+      'rejected by the generated validator but not by its schema (run npm run generate:validators)',
+    );
   }
-  return result.data;
+  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  // zod reports a missing field as "expected X, received undefined".
+  const message = /, received undefined$/.test(issue.message)
+    ? `${issue.message.replace(/, received undefined$/, '')} (missing)`
+    : issue.message;
+  throw new SnapshotInputError(file, `${formatPath(issue.path)}: ${message}`, { cause: result.error });
 }
 
 /** An optional file that holds an error record instead of data: the read failed. */
 function failedRead(value: unknown): { code: string; message: string } | undefined {
-  const r = errorRecord.safeParse(value);
-  if (!r.success || Object.keys(value as object).length !== 1) return undefined;
-  return { code: r.data.Error.Code, message: r.data.Error.Message ?? r.data.Error.Code };
+  if (!generated.errorRecord(value) || Object.keys(value as object).length !== 1) return undefined;
+  const { Error: error } = value as Shape<'errorRecord'>;
+  return { code: error.Code, message: error.Message ?? error.Code };
 }
 
 function asBoolean(value: boolean | string | undefined): boolean | undefined {
@@ -130,10 +138,10 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   const read = (key: SnapshotFileKey): unknown => values[key];
 
   const accountValue = read('account');
-  const account = validate(accountFile, accountValue, SNAPSHOT_FILES.account);
+  const account = validate('accountFile', accountValue, SNAPSHOT_FILES.account);
 
   const iamValue = read('iam');
-  const iam = validate(iamFile, iamValue, SNAPSHOT_FILES.iam);
+  const iam = validate('iamFile', iamValue, SNAPSHOT_FILES.iam);
   if (iam.IsTruncated === true) {
     gaps.push({
       source: 'iam',
@@ -142,7 +150,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
     });
   }
 
-  const instances = validate(instancesFile, read('instances'), SNAPSHOT_FILES.instances);
+  const instances = validate('instancesFile', read('instances'), SNAPSHOT_FILES.instances);
   if (instances.NextToken) {
     gaps.push({
       source: 'instances',
@@ -171,7 +179,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   let activationTier: AccountSnapshot['activationTier'];
   const tierValue = optional('activationTier', 'the instances tier is unknown');
   if (tierValue !== undefined)
-    activationTier = validate(activationTierFile, tierValue, SNAPSHOT_FILES.activationTier).ServiceSetting
+    activationTier = validate('activationTierFile', tierValue, SNAPSHOT_FILES.activationTier).ServiceSetting
       .SettingValue;
 
   let sessionPreferences: AccountSnapshot['sessionPreferences'];
@@ -181,7 +189,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
       // The preferences document does not exist: Session Manager runs with defaults, and logs nothing.
       sessionPreferences = { state: 'absent' };
     } else {
-      const doc = validate(sessionPreferencesFile, prefsValue, SNAPSHOT_FILES.sessionPreferences);
+      const doc = validate('sessionPreferencesFile', prefsValue, SNAPSHOT_FILES.sessionPreferences);
       let content: unknown = doc.Content;
       if (typeof content === 'string') {
         try {
@@ -195,7 +203,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
         }
       }
       const inputs =
-        validate(sessionPreferencesContent, content, `${SNAPSHOT_FILES.sessionPreferences} Content`).inputs ??
+        validate('sessionPreferencesContent', content, `${SNAPSHOT_FILES.sessionPreferences} Content`).inputs ??
         {};
       const prefs: SessionPreferences = {
         ...(inputs.s3BucketName !== undefined ? { s3BucketName: inputs.s3BucketName } : {}),
@@ -222,7 +230,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   const docsValue = optional('sessionDocuments', 'customer-owned port-forwarding documents are unknown');
   if (docsValue !== undefined) {
     sessionDocuments = validate(
-      sessionDocumentsFile,
+      'sessionDocumentsFile',
       docsValue,
       SNAPSHOT_FILES.sessionDocuments,
     ).DocumentIdentifiers.map((d) => ({
@@ -238,7 +246,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
     'instance tags are unknown, so tag conditions stay conditional and tag exemptions cannot apply',
   );
   if (tagsValue !== undefined) {
-    const file = validate(tagsFile, tagsValue, SNAPSHOT_FILES.tags);
+    const file = validate('tagsFile', tagsValue, SNAPSHOT_FILES.tags);
     const byResource: Record<string, Record<string, string>> = {};
     for (const t of file.Tags) (byResource[t.ResourceId] ??= {})[t.Key] = t.Value;
     // `ec2 describe-tags` covers every EC2 instance and omits untagged ones, so an EC2 instance without

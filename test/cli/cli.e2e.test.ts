@@ -148,13 +148,13 @@ describe('ssm-ssh-audit on the bundled example account', () => {
 });
 
 describe('ssm-ssh-audit start-up', () => {
-  it('does not load the AWS SDK, middy or Powertools to audit a snapshot on disk', () => {
+  it('does not load the AWS SDK, middy, Powertools or zod to audit a snapshot on disk', () => {
     // Given the CLI run on the example account in-process
     const script = `
       require(${JSON.stringify(join(ROOT, 'dist', 'cli.js'))})
         .main(['--input', ${JSON.stringify(EXAMPLE)}, '--format', 'json', '--output', '/dev/null'])
         .then((code) => {
-          const loaded = Object.keys(require.cache).filter((f) => /node_modules\\/(@aws-sdk|@smithy|@middy|@aws-lambda-powertools)\\//.test(f));
+          const loaded = Object.keys(require.cache).filter((f) => /node_modules\\/(@aws-sdk|@smithy|@middy|@aws-lambda-powertools|zod)\\//.test(f));
           process.stdout.write(JSON.stringify({ code, loaded }));
         });`;
     const result = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });

@@ -5,6 +5,7 @@ import {
   parseCompliancePolicy,
   validateCompliancePolicy,
 } from '../../src/config/compliance-policy';
+import { compliancePolicySchema } from '../../src/config/compliance-policy-schema';
 
 describe('the compliance policy', () => {
   it('defaults to: nobody exempt, conditional access is a violation, minimum agent 3.0.0.0', () => {
@@ -14,6 +15,10 @@ describe('the compliance policy', () => {
       conditionalIsViolation: true,
       minimumAgentVersion: '3.0.0.0',
     });
+  });
+
+  it('defaults to exactly what the schema makes of an empty policy', () => {
+    expect(DEFAULT_COMPLIANCE_POLICY).toEqual(compliancePolicySchema.parse({}));
   });
 
   it.each([[''], ['   \n']])('treats empty text %p as the default policy', (text) => {
