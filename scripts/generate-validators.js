@@ -43,7 +43,12 @@ function validatorSource(schemas) {
   const Ajv = require('ajv');
   const standaloneCode = require('ajv/dist/standalone').default;
   // strict: zod's JSON Schema output uses nothing Ajv would need to guess about; fail if it does.
-  const ajv = new Ajv({ code: { source: true, esm: true, lines: true }, strict: true, allowUnionTypes: true, allErrors: false });
+  const ajv = new Ajv({
+    code: { source: true, esm: true, lines: true },
+    strict: true,
+    allowUnionTypes: true,
+    allErrors: false,
+  });
   const exports = {};
   for (const name of SCHEMAS) {
     const schema = schemas[name];

@@ -223,7 +223,7 @@ function writeToFile(file: string, chunks: Iterable<string>): void {
     for (const data of gathered(chunks)) {
       const bytes = typeof data === 'string' ? Buffer.from(data) : data;
       // A write may be partial (a full disk, a signal); go on from where it stopped.
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
     }
   } finally {
     closeSync(fd);

@@ -26,4 +26,3 @@ export const compliancePolicySchema = z.strictObject({
 });
 
 export type CompliancePolicy = z.output<typeof compliancePolicySchema>;
-

@@ -43,21 +43,28 @@ const ABSENT: KeyState = Object.freeze({ state: 'absent' });
  * requestContext({ values: { 'aws:username': 'alice' }, absentPrefixes: ['ssm:resourceTag/'] })
  */
 export function requestContext(options: RequestContextOptions = {}): RequestContext {
-  const present = new Map<string, KeyState>();
-  for (const [key, value] of Object.entries(options.values ?? {})) {
-    const values = typeof value === 'string' ? [value] : [...value];
-    present.set(key.toLowerCase(), Object.freeze({ state: 'present', values: Object.freeze(values) }));
-  }
-  const absent = new Set((options.absent ?? []).map((k) => k.toLowerCase()));
-  const absentPrefixes = (options.absentPrefixes ?? []).map((p) => p.toLowerCase());
+  // Built on the first lookup: an audit makes a context per principal and per instance, and most are
+  // never asked about a single key.
+  let present: Map<string, KeyState> | undefined;
+  let absent: Set<string> | undefined;
+  let absentPrefixes: string[] | undefined;
   const fallback = options.otherKeys === 'absent' ? ABSENT : UNKNOWN;
   return {
     lookup(key: string): KeyState {
+      if (!present) {
+        present = new Map();
+        for (const [k, value] of Object.entries(options.values ?? {})) {
+          const values = typeof value === 'string' ? [value] : [...value];
+          present.set(k.toLowerCase(), Object.freeze({ state: 'present', values: Object.freeze(values) }));
+        }
+        absent = new Set((options.absent ?? []).map((k) => k.toLowerCase()));
+        absentPrefixes = (options.absentPrefixes ?? []).map((p) => p.toLowerCase());
+      }
       const lower = key.toLowerCase();
       const known = present.get(lower);
       if (known) return known;
-      if (absent.has(lower)) return ABSENT;
-      for (const prefix of absentPrefixes) if (lower.startsWith(prefix)) return ABSENT;
+      if (absent?.has(lower)) return ABSENT;
+      for (const prefix of absentPrefixes ?? []) if (lower.startsWith(prefix)) return ABSENT;
       return fallback;
     },
   };

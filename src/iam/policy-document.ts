@@ -16,8 +16,11 @@ export type Effect = 'Allow' | 'Deny';
  * regard to case, so literal actions go in a set and the wildcard ones share one regular expression.
  */
 export class ActionList {
-  private readonly literals = new Set<string>();
+  /** Lower case. An array: statements list a handful of actions, and a Set costs more to build. */
+  private readonly literals: string[] = [];
   private readonly wildcards: string[] = [];
+  /** Each wildcard's text before its first `*` or `?`, in lower case: most rule an action out. */
+  private readonly wildcardPrefixes: string[] = [];
   private regex: RegExp | undefined;
   private readonly matchesEverything: boolean;
 
@@ -26,8 +29,11 @@ export class ActionList {
     readonly patterns: readonly string[],
   ) {
     for (const pattern of patterns) {
-      if (/[*?]/.test(pattern)) this.wildcards.push(pattern);
-      else this.literals.add(pattern.toLowerCase());
+      const wildcard = pattern.search(/[*?]/);
+      if (wildcard >= 0) {
+        this.wildcards.push(pattern);
+        this.wildcardPrefixes.push(pattern.slice(0, wildcard).toLowerCase());
+      } else this.literals.push(pattern.toLowerCase());
     }
     this.matchesEverything = this.wildcards.includes('*');
   }
@@ -38,8 +44,11 @@ export class ActionList {
   }
 
   private matches(action: string): boolean {
-    if (this.matchesEverything || this.literals.has(action)) return true;
+    if (this.matchesEverything || this.literals.includes(action)) return true;
     if (this.wildcards.length === 0) return false;
+    // Building the regular expression costs more than the question, and `s3:*` or `ec2:Describe*`
+    // cannot cover `ssm:startsession`: most statements are answered by their prefixes alone.
+    if (!this.wildcardPrefixes.some((prefix) => action.startsWith(prefix))) return false;
     this.regex ??= new RegExp(
       `^(?:${this.wildcards.map((w) => compilePattern(w, { flavour: 'glob', variables: false }).regexBody()).join('|')})$`,
       'i',
@@ -52,6 +61,28 @@ export interface PatternList {
   /** True for NotAction / NotResource. */
   readonly negated: boolean;
   readonly patterns: readonly CompiledPattern[];
+}
+
+/**
+ * A statement's Resource or NotResource list, compiled when first asked for: a large account has tens
+ * of thousands of statements, and an audit asks about the resources of the few that cover its action.
+ * (Patterns cannot fail to compile, so waiting loses no error.)
+ */
+class ResourcePatterns implements PatternList {
+  private compiled: readonly CompiledPattern[] | undefined;
+
+  constructor(
+    readonly negated: boolean,
+    private readonly sources: readonly string[],
+    private readonly variables: boolean,
+  ) {}
+
+  get patterns(): readonly CompiledPattern[] {
+    this.compiled ??= this.sources.map((r) =>
+      compilePattern(r, { flavour: 'arn', variables: this.variables }),
+    );
+    return this.compiled;
+  }
 }
 
 export interface CompiledStatement {
@@ -193,12 +224,11 @@ function compileStatement(
   const actionField = hasAction ? 'Action' : 'NotAction';
   const resourceField = hasResource ? 'Resource' : 'NotResource';
   const actions = new ActionList(!hasAction, stringList(s[actionField], actionField, where, policyName));
-  const resources: PatternList = {
-    negated: !hasResource,
-    patterns: stringList(s[resourceField], resourceField, where, policyName).map((r) =>
-      compilePattern(r, { flavour: 'arn', variables }),
-    ),
-  };
+  const resources = new ResourcePatterns(
+    !hasResource,
+    stringList(s[resourceField], resourceField, where, policyName),
+    variables,
+  );
 
   const conditions: CompiledCondition[] = [];
   let conditionBlock: Record<string, unknown> | undefined;

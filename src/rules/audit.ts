@@ -1,5 +1,5 @@
 import { compileExemptions, type CompliancePolicy } from '../config/compliance-policy';
-import type { CompiledPolicy } from '../iam';
+import type { CompiledPolicy, Decision } from '../iam';
 import type {
   Access,
   AuditReport,
@@ -123,6 +123,7 @@ export function audit(
   const exposure = new Array<number>(classes.length).fill(0);
   // Which principal last counted each class: a class reached through several documents counts once.
   const countedFor = new Int32Array(classes.length).fill(-1);
+  const reasonsByDecision = new WeakMap<Decision, Reason[]>();
   const principals = analysis.map((pa, index): PrincipalReport => {
     const p = pa.principal;
     const exempt = exemptions.principal(p.arn);
@@ -163,7 +164,7 @@ export function audit(
       sessionDocuments,
       exempt,
       compliance: violating ? 'NON_COMPLIANT' : 'COMPLIANT',
-      reasons: principalReasons(pa, classes),
+      reasons: principalReasons(pa, classes, reasonsByDecision),
     };
   });
 
@@ -275,27 +276,41 @@ export function representativeInstance(
  * The statements to change: for each Port document the principal is not denied, the decisions on its
  * best-reached instance class; when it is denied everything, why it is denied SSH.
  */
-function principalReasons(pa: PrincipalAccess, classes: readonly InstanceClass[]): Reason[] {
-  const reasons: Reason[] = [];
-  const seen = new Set<string>();
-  const add = (list: Reason[]): void => {
-    for (const r of list) {
-      const key = JSON.stringify(r);
-      if (!seen.has(key)) {
-        seen.add(key);
-        reasons.push(r);
-      }
-    }
-  };
+function principalReasons(
+  pa: PrincipalAccess,
+  classes: readonly InstanceClass[],
+  byDecision: WeakMap<Decision, Reason[]>,
+): Reason[] {
   const best = (d: DocumentAccess): number => {
     if (!d.perClass) return 0;
     return d.perClass.indexOf(d.access);
   };
   const granted = pa.documents.filter((d) => d.access !== 'denied');
   const shown = granted.length ? granted : pa.documents.filter((d) => d.document.ssh);
-  for (const d of shown) {
+  const reasonsFor = (d: DocumentAccess): Reason[] => {
     const id = best(d);
-    add(targetReasons(targetFor(pa, d, id), d.document.arn, classes[id]?.representative.arn));
+    const target = targetFor(pa, d, id);
+    // Without an instance decision the reasons depend on the document decision alone, which
+    // principals alike share (see session-access.ts): worked out once per decision.
+    if (target.instance) return targetReasons(target, d.document.arn, classes[id]?.representative.arn);
+    let found = byDecision.get(target.document);
+    if (!found) {
+      found = targetReasons(target, d.document.arn, undefined);
+      byDecision.set(target.document, found);
+    }
+    return found;
+  };
+  if (shown.length === 1) return reasonsFor(shown[0] as DocumentAccess);
+  const reasons: Reason[] = [];
+  const seen = new Set<string>();
+  for (const d of shown) {
+    for (const r of reasonsFor(d)) {
+      const key = JSON.stringify(r);
+      if (!seen.has(key)) {
+        seen.add(key);
+        reasons.push(r);
+      }
+    }
   }
   return reasons;
 }

@@ -12,11 +12,13 @@ import {
   type AuthorizationRequest,
   type CompiledPolicy,
   type Decision,
+  type EvaluateOptions,
   type StatementMatch,
 } from '../iam';
 import type { InstanceClass } from './instance-classes';
 import type { Principal } from './principals';
 import type { PortDocument } from './session-documents';
+import { refine, separatePartition, wholePartition, type Partition } from './partition';
 
 /**
  * Who may open a Port session (SSH or port forwarding) to which instances.
@@ -199,12 +201,6 @@ function verdictKey(principal: Principal, cache: MatchCache): string {
 const TAG_KEY = /^(ssm:resourcetag|aws:resourcetag)\//i;
 const NOTHING_KNOWN = requestContext();
 
-/** Classes grouped: `group[classId]` is the group of a class; classes of one group get one verdict. */
-interface Partition {
-  readonly group: Int32Array;
-  readonly groups: number;
-}
-
 /**
  * Which instance classes a set of policies cannot tell apart. Classes are cut by every pattern and tag
  * condition in the account, but one principal's verdict depends only on the few in its own statements:
@@ -224,12 +220,23 @@ class ClassPartitions {
   private readonly byCondition = new Map<string, Partition>();
   private readonly byPolicy = new WeakMap<CompiledPolicy, Partition>();
   private readonly refinements = new Map<Partition, Map<Partition, Partition>>();
+  private readonly ids = new Map<Partition, number>();
   private readonly whole: Partition;
   private readonly separate: Partition;
 
   constructor(private readonly classes: readonly InstanceClass[]) {
-    this.whole = { group: new Int32Array(classes.length), groups: classes.length ? 1 : 0 };
-    this.separate = { group: Int32Array.from(classes, (c) => c.id), groups: classes.length };
+    this.whole = wholePartition(classes.length);
+    this.separate = separatePartition(classes.length);
+  }
+
+  /** A number per distinct partition this object has handed out. */
+  id(partition: Partition): number {
+    let id = this.ids.get(partition);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(partition, id);
+    }
+    return id;
   }
 
   /** The partition of every class by the StartSession statements of these policies. */
@@ -263,10 +270,10 @@ class ClassPartitions {
     const key = pattern.source.includes('${') ? pattern : pattern.source;
     let partition = this.byPattern.get(key);
     if (!partition) {
-      const group = Int32Array.from(this.classes, (c) =>
+      const hits = this.classes.map((c) =>
         pattern.match(c.representative.arn, NOTHING_KNOWN) === 'yes' ? 1 : 0,
       );
-      partition = { group, groups: 2 };
+      partition = refine(this.whole, hits, 2);
       this.byPattern.set(key, partition);
     }
     return partition;
@@ -277,11 +284,11 @@ class ClassPartitions {
     const key = `${condition.operatorText}\u0000${condition.key.toLowerCase()}\u0000${condition.values.join('\u0001')}`;
     let partition = this.byCondition.get(key);
     if (!partition) {
-      const group = Int32Array.from(this.classes, (c) => {
+      const outcomes = this.classes.map((c) => {
         const r = evaluateCondition(condition, c.representative.context);
         return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
       });
-      partition = { group, groups: 3 };
+      partition = refine(this.whole, outcomes, 3);
       this.byCondition.set(key, partition);
     }
     return partition;
@@ -293,19 +300,8 @@ class ClassPartitions {
     if (b === this.whole || a === this.separate || a === b) return a;
     let cached = this.refinements.get(a)?.get(b);
     if (cached) return cached;
-    const n = this.classes.length;
-    const group = new Int32Array(n);
-    const ids = new Map<number, number>();
-    for (let c = 0; c < n; c++) {
-      const pair = (a.group[c] as number) * b.groups + (b.group[c] as number);
-      let id = ids.get(pair);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(pair, id);
-      }
-      group[c] = id;
-    }
-    cached = ids.size === n ? this.separate : { group, groups: ids.size };
+    cached = refine(a, b.group, b.groups);
+    if (cached.groups === this.classes.length) cached = this.separate;
     let row = this.refinements.get(a);
     if (!row) {
       row = new Map();
@@ -332,12 +328,184 @@ function sessionPolicies(principal: Principal): CompiledPolicy[] {
 /** What principals with the same verdict key share: the verdicts on every class and on each document. */
 interface SharedVerdicts {
   readonly perClass: readonly Verdict[];
-  readonly documents: Map<string, { readonly verdict: Verdict; readonly access: DocumentAccessShared }>;
+  readonly documents: Map<string, SharedDocument>;
 }
 
-interface DocumentAccessShared {
+interface SharedDocument {
+  readonly verdict: Verdict;
   readonly perClass: readonly Access[] | undefined;
   readonly access: Access;
+  /** The full decision, once one that can be shared has been computed. */
+  decision: Decision | undefined;
+}
+
+/** Everything one analysis shares between principals. */
+class Analysis {
+  readonly cache = new MatchCache();
+  readonly shared = new Map<string, SharedVerdicts>();
+  readonly partitions: ClassPartitions;
+  /**
+   * Per-class arrays are interned: thousands of verdict keys come down to a few dozen distinct arrays
+   * (every EC2 instance, one team's instances, nothing), and the audit derives its lists from each
+   * distinct array once.
+   */
+  private readonly verdictArrays = new Map<string, readonly Verdict[]>();
+  private readonly accessArrays = new WeakMap<readonly Verdict[], Map<string, readonly Access[]>>();
+
+  constructor(
+    readonly classes: readonly InstanceClass[],
+    readonly documents: readonly PortDocument[],
+  ) {
+    this.partitions = new ClassPartitions(classes);
+  }
+
+  verdictsFor(principal: Principal, key: string): SharedVerdicts {
+    let verdicts = this.shared.get(key);
+    if (!verdicts) {
+      const partition = this.partitions.of(sessionPolicies(principal));
+      const byGroup = new Array<Verdict | undefined>(partition.groups);
+      for (const c of this.classes) {
+        // The stand-in for unlisted instances is never evaluated: nothing is known of them.
+        if (c.representative.placeholder) continue;
+        const g = partition.group[c.id] as number;
+        byGroup[g] ??= evaluateVerdict(principal.policies, ...this.onClass(principal, c));
+      }
+      const perClass = this.internVerdicts(`${this.partitions.id(partition)}:${byGroup.join(',')}`, () =>
+        this.classes.map((c) =>
+          c.representative.placeholder ? 'unknown' : (byGroup[partition.group[c.id] as number] as Verdict),
+        ),
+      );
+      verdicts = { perClass, documents: new Map() };
+      this.shared.set(key, verdicts);
+    }
+    return verdicts;
+  }
+
+  private internVerdicts(key: string, make: () => readonly Verdict[]): readonly Verdict[] {
+    let found = this.verdictArrays.get(key);
+    if (!found) {
+      found = make();
+      this.verdictArrays.set(key, found);
+    }
+    return found;
+  }
+
+  /** The access on each class through a document the principal is not denied. */
+  accessFor(instanceVerdicts: readonly Verdict[], verdict: Verdict, placeholder: boolean): readonly Access[] {
+    let byDocument = this.accessArrays.get(instanceVerdicts);
+    if (!byDocument) {
+      byDocument = new Map();
+      this.accessArrays.set(instanceVerdicts, byDocument);
+    }
+    const key = `${verdict}:${placeholder}`;
+    let found = byDocument.get(key);
+    if (!found) {
+      found = instanceVerdicts.map((v): Access => {
+        const a = combine(verdict, v);
+        // Access to a document of unknown type may be access to a Port document: unknown, not denied.
+        return placeholder && a !== 'denied' ? 'unknown' : a;
+      });
+      byDocument.set(key, found);
+    }
+    return found;
+  }
+
+  request(principal: Principal, resource: string, context: RequestContext): AuthorizationRequest {
+    return { action: START_SESSION, resource, context: combineContexts(context, principal.context) };
+  }
+
+  onClass(principal: Principal, c: InstanceClass): [AuthorizationRequest, EvaluateOptions] {
+    return [
+      this.request(principal, c.representative.arn, c.representative.context),
+      { matchPolicy: this.cache.matcher(principal, `class:${c.id}`) },
+    ];
+  }
+}
+
+class PrincipalSessionAccess implements PrincipalAccess {
+  readonly documents: readonly DocumentAccess[];
+  private full: Map<number, Decision> | undefined;
+
+  constructor(
+    readonly principal: Principal,
+    private readonly analysis: Analysis,
+  ) {
+    const key = verdictKey(principal, analysis.cache);
+    const verdicts = analysis.verdictsFor(principal, key);
+    this.documents = analysis.documents.map((document) => {
+      let entry = verdicts.documents.get(document.arn);
+      if (!entry) {
+        const verdict = evaluateVerdict(principal.policies, ...this.onDocument(document));
+        // A principal denied the document is denied on every instance: no need to ask about them.
+        const perClass =
+          verdict === 'denied'
+            ? undefined
+            : analysis.accessFor(verdicts.perClass, verdict, document.placeholder === true);
+        entry = {
+          verdict,
+          perClass,
+          access: perClass ? mostAccess(perClass) : 'denied',
+          decision: undefined,
+        };
+        verdicts.documents.set(document.arn, entry);
+      }
+      return new PrincipalDocumentAccess(this, document, entry);
+    });
+  }
+
+  onDocument(document: PortDocument): [AuthorizationRequest, EvaluateOptions] {
+    return [
+      this.analysis.request(this.principal, document.arn, document.context),
+      { matchPolicy: this.analysis.cache.matcher(this.principal, document.arn) },
+    ];
+  }
+
+  instanceDecision(classId: number): Decision {
+    this.full ??= new Map();
+    let d = this.full.get(classId);
+    if (!d) {
+      const c = this.analysis.classes[classId] as InstanceClass;
+      d = c.representative.placeholder
+        ? UNLISTED_INSTANCES
+        : evaluate(this.principal.policies, ...this.analysis.onClass(this.principal, c));
+      this.full.set(classId, d);
+    }
+    return d;
+  }
+}
+
+class PrincipalDocumentAccess implements DocumentAccess {
+  private own: Decision | undefined;
+
+  constructor(
+    private readonly owner: PrincipalSessionAccess,
+    readonly document: PortDocument,
+    private readonly entry: SharedDocument,
+  ) {}
+
+  get verdict(): Verdict {
+    return this.entry.verdict;
+  }
+
+  get perClass(): readonly Access[] | undefined {
+    return this.entry.perClass;
+  }
+
+  get access(): Access {
+    return this.entry.access;
+  }
+
+  /** The full decision, with its deciding statements, only where a report asks for it. */
+  get decision(): Decision {
+    this.own ??= this.entry.decision;
+    if (!this.own) {
+      this.own = evaluate(this.owner.principal.policies, ...this.owner.onDocument(this.document));
+      // A decision that cites no statement (nothing allows: the usual answer) names nothing of this
+      // principal's, so every principal with the same verdict key gets this very one.
+      if (this.own.statements.length === 0 && this.own.decision !== 'unknown') this.entry.decision = this.own;
+    }
+    return this.own;
+  }
 }
 
 export function analyzeSessionAccess(
@@ -345,91 +513,6 @@ export function analyzeSessionAccess(
   documents: readonly PortDocument[],
   classes: readonly InstanceClass[],
 ): PrincipalAccess[] {
-  const cache = new MatchCache();
-  const shared = new Map<string, SharedVerdicts>();
-  const partitions = new ClassPartitions(classes);
-
-  return principals.map((principal): PrincipalAccess => {
-    const request = (resource: string, context: RequestContext): AuthorizationRequest => ({
-      action: START_SESSION,
-      resource,
-      context: combineContexts(context, principal.context),
-    });
-    const onClass = (c: InstanceClass) => ({
-      request: request(c.representative.arn, c.representative.context),
-      options: { matchPolicy: cache.matcher(principal, `class:${c.id}`) },
-    });
-    const full = new Map<number, Decision>();
-    const instanceDecision = (classId: number): Decision => {
-      let d = full.get(classId);
-      if (!d) {
-        const c = classes[classId] as InstanceClass;
-        if (c.representative.placeholder) d = UNLISTED_INSTANCES;
-        else {
-          const { request: r, options } = onClass(c);
-          d = evaluate(principal.policies, r, options);
-        }
-        full.set(classId, d);
-      }
-      return d;
-    };
-
-    const key = verdictKey(principal, cache);
-    let verdicts = shared.get(key);
-    if (!verdicts) {
-      const partition = partitions.of(sessionPolicies(principal));
-      const byGroup = new Array<Verdict | undefined>(partition.groups);
-      const perClass = classes.map((c): Verdict => {
-        // The stand-in for unlisted instances is never evaluated: nothing is known of them.
-        if (c.representative.placeholder) return 'unknown';
-        const g = partition.group[c.id] as number;
-        let v = byGroup[g];
-        if (v === undefined) {
-          const { request: r, options } = onClass(c);
-          v = evaluateVerdict(principal.policies, r, options);
-          byGroup[g] = v;
-        }
-        return v;
-      });
-      verdicts = { perClass, documents: new Map() };
-      shared.set(key, verdicts);
-    }
-    const instanceVerdicts = verdicts.perClass;
-    const sharedDocuments = verdicts.documents;
-
-    const docs = documents.map((document): DocumentAccess => {
-      const documentRequest = (): AuthorizationRequest => request(document.arn, document.context);
-      const options = { matchPolicy: cache.matcher(principal, document.arn) };
-      let found = sharedDocuments.get(document.arn);
-      if (!found) {
-        const verdict = evaluateVerdict(principal.policies, documentRequest(), options);
-        let access: DocumentAccessShared;
-        // A principal denied the document is denied on every instance: no need to ask about them.
-        if (verdict === 'denied') access = { perClass: undefined, access: 'denied' };
-        else {
-          const perClass = instanceVerdicts.map((v): Access => {
-            const a = combine(verdict, v);
-            // Access to a document of unknown type may be access to a Port document: unknown, not denied.
-            return document.placeholder && a !== 'denied' ? 'unknown' : a;
-          });
-          access = { perClass, access: mostAccess(perClass) };
-        }
-        found = { verdict, access };
-        sharedDocuments.set(document.arn, found);
-      }
-      // The full decision, with its deciding statements, only where a report asks for it.
-      let decision: Decision | undefined;
-      return {
-        document,
-        verdict: found.verdict,
-        get decision(): Decision {
-          decision ??= evaluate(principal.policies, documentRequest(), options);
-          return decision;
-        },
-        perClass: found.access.perClass,
-        access: found.access.access,
-      };
-    });
-    return { principal, documents: docs, instanceDecision };
-  });
+  const analysis = new Analysis(classes, documents);
+  return principals.map((principal) => new PrincipalSessionAccess(principal, analysis));
 }

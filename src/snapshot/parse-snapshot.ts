@@ -203,8 +203,8 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
         }
       }
       const inputs =
-        validate('sessionPreferencesContent', content, `${SNAPSHOT_FILES.sessionPreferences} Content`).inputs ??
-        {};
+        validate('sessionPreferencesContent', content, `${SNAPSHOT_FILES.sessionPreferences} Content`)
+          .inputs ?? {};
       const prefs: SessionPreferences = {
         ...(inputs.s3BucketName !== undefined ? { s3BucketName: inputs.s3BucketName } : {}),
         ...(inputs.s3KeyPrefix !== undefined ? { s3KeyPrefix: inputs.s3KeyPrefix } : {}),

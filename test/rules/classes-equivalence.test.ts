@@ -37,7 +37,7 @@ const condition = fc.constantFrom(
   { StringEquals: { 'aws:ResourceTag/Team': '${aws:PrincipalTag/team}' } },
   // A resource tag inside the value of a condition on another key still tells instances apart.
   { StringEquals: { 'aws:PrincipalTag/team': '${aws:ResourceTag/Team}' } },
-  { StringEquals: { 'aws:userid': '${ssm:resourceTag/Owner, \'nobody\'}' } },
+  { StringEquals: { 'aws:userid': "${ssm:resourceTag/Owner, 'nobody'}" } },
   { StringNotEquals: { 'ssm:resourceTag/Team': 'blue' } },
   { Null: { 'ssm:resourceTag/Team': 'true' } },
   { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },

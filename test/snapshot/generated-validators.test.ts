@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import * as schemas from '../../src/snapshot/schemas';
 import * as generated from '../../src/snapshot/validators.generated';
 
+type SchemaName = keyof typeof schemas & keyof typeof generated;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { validatorSource, OUTPUT, SCHEMAS } = require('../../scripts/generate-validators') as {
+const { validatorSource, OUTPUT } = require('../../scripts/generate-validators') as {
   validatorSource: (s: typeof schemas) => string;
   OUTPUT: string;
-  SCHEMAS: readonly (keyof typeof schemas & keyof typeof generated)[];
 };
 
 /**
@@ -17,7 +17,7 @@ const { validatorSource, OUTPUT, SCHEMAS } = require('../../scripts/generate-val
  * file the generated code accepts must be one zod accepts, and the other way round.
  */
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'account');
-const FILES: Record<string, (typeof SCHEMAS)[number]> = {
+const FILES: Record<string, SchemaName> = {
   'iam.json': 'iamFile',
   'instances.json': 'instancesFile',
   'account.json': 'accountFile',
@@ -51,9 +51,9 @@ function mutate(value: Json, path: readonly (string | number)[], replacement: Js
   return copy;
 }
 
-const zodAccepts = (name: (typeof SCHEMAS)[number], value: unknown): boolean =>
+const zodAccepts = (name: SchemaName, value: unknown): boolean =>
   schemas[name].safeParse(value).success;
-const generatedAccepts = (name: (typeof SCHEMAS)[number], value: unknown): boolean =>
+const generatedAccepts = (name: SchemaName, value: unknown): boolean =>
   (generated[name] as (v: unknown) => boolean)(value);
 
 describe('the generated snapshot validators', () => {
@@ -79,9 +79,7 @@ describe('the generated snapshot validators', () => {
     );
     const mutation = fc
       .constantFrom(...files)
-      .chain((f) =>
-        fc.tuple(fc.constant(f), fc.integer({ min: 0, max: f.paths.length - 1 }), replacement),
-      );
+      .chain((f) => fc.tuple(fc.constant(f), fc.integer({ min: 0, max: f.paths.length - 1 }), replacement));
     let rejected = 0;
     fc.assert(
       fc.property(mutation, ([f, index, r]) => {
