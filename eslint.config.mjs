@@ -12,7 +12,9 @@ const pureCore = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.serverless/', 'src/snapshot/validators.generated.ts'] },
+  {
+    ignores: ['dist/', 'coverage/', 'node_modules/', '.serverless/', 'src/snapshot/validators.generated.ts'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -51,8 +51,7 @@ function mutate(value: Json, path: readonly (string | number)[], replacement: Js
   return copy;
 }
 
-const zodAccepts = (name: SchemaName, value: unknown): boolean =>
-  schemas[name].safeParse(value).success;
+const zodAccepts = (name: SchemaName, value: unknown): boolean => schemas[name].safeParse(value).success;
 const generatedAccepts = (name: SchemaName, value: unknown): boolean =>
   (generated[name] as (v: unknown) => boolean)(value);
 
