@@ -163,17 +163,25 @@ function render(report: AuditReport, format: Format, color: boolean): Iterable<s
 
 /**
  * Gathers the pieces of a report into writes of about a megabyte, so no single string has to hold the
- * report. Large pieces (shared reach lists) are encoded once, even when the same one is written many
- * times, and go out as they are.
+ * report: each piece is encoded straight into one reused buffer. Large pieces (shared reach lists) are
+ * encoded once, even when the same one is written many times, and go out as they are.
+ *
+ * With `reuse`, each gathered buffer is a view of that one buffer, valid until the next is asked for
+ * (for synchronous writes); without it, each is a copy (for streams, which keep what they are given).
  */
-function* gathered(chunks: Iterable<string>): Generator<string | Buffer> {
+function* gathered(chunks: Iterable<string>, reuse: boolean): Generator<Buffer> {
   const LARGE = 1 << 16;
   const encoded = new Map<string, Buffer>();
-  let buffer = '';
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let used = 0;
+  const flush = (): Buffer => {
+    const out = reuse ? buffer.subarray(0, used) : Buffer.from(buffer.subarray(0, used));
+    used = 0;
+    return out;
+  };
   for (const chunk of chunks) {
     if (chunk.length >= LARGE) {
-      if (buffer) yield buffer;
-      buffer = '';
+      if (used > 0) yield flush();
       let bytes = encoded.get(chunk);
       if (!bytes) {
         bytes = Buffer.from(chunk);
@@ -182,18 +190,16 @@ function* gathered(chunks: Iterable<string>): Generator<string | Buffer> {
       yield bytes;
       continue;
     }
-    buffer += chunk;
-    if (buffer.length >= 1 << 20) {
-      yield buffer;
-      buffer = '';
-    }
+    // A UTF-16 code unit takes at most three bytes in UTF-8: make sure the piece fits.
+    if (used + chunk.length * 3 > buffer.length) yield flush();
+    used += buffer.write(chunk, used);
   }
-  if (buffer) yield buffer;
+  if (used > 0) yield flush();
 }
 
 /** Writes to a stream (stdout, which may be a pipe), honouring backpressure. */
 async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
-  for (const data of gathered(chunks)) {
+  for (const data of gathered(chunks, false)) {
     if (!stream.write(data)) await once(stream, 'drain');
   }
 }
@@ -220,10 +226,9 @@ function writeToFile(file: string, chunks: Iterable<string>): void {
   replaceRatherThanTruncate(file);
   const fd = openSync(file, 'w');
   try {
-    for (const data of gathered(chunks)) {
-      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    for (const bytes of gathered(chunks, true)) {
       // A write may be partial (a full disk, a signal); go on from where it stopped.
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
     }
   } finally {
     closeSync(fd);

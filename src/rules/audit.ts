@@ -168,30 +168,30 @@ export function audit(
     };
   });
 
-  const instanceReports = classes
-    .flatMap((c) => c.members.filter((m) => !representative.includes(m)).map((m) => ({ m, id: c.id })))
-    .map(({ m, id }): InstanceReport => {
-      const exempt = classExempt[id] as boolean;
-      const exposedTo = exempt ? 0 : (exposure[id] as number);
-      return {
-        instanceId: m.instanceId,
-        arn: m.arn,
-        agentVersion: m.info.AgentVersion ?? null,
-        sshCapable: m.sshCapable,
-        sshCapability: m.capability,
-        pingStatus: m.info.PingStatus ?? null,
-        platformType: m.info.PlatformType ?? null,
-        platformName: m.info.PlatformName ?? null,
-        resourceType: m.info.ResourceType ?? null,
-        exempt,
-        exposedTo,
-        // With principals missing from a truncated iam.json, any of them may reach it: fail closed.
-        compliance:
-          m.sshCapable && !exempt && (exposedTo > 0 || unlistedPrincipals) ? 'NON_COMPLIANT' : 'COMPLIANT',
-      };
-    });
-  const order = new Map(snapshot.instances.map((i, n) => [i.InstanceId, n]));
-  instanceReports.sort((a, b) => (order.get(a.instanceId) ?? 0) - (order.get(b.instanceId) ?? 0));
+  // In the order of instances.json: every listed instance once, and never the representative.
+  const classOf = new Map<ManagedInstance, number>();
+  for (const c of classes) for (const m of c.members) classOf.set(m, c.id);
+  const instanceReports = instances.map((m): InstanceReport => {
+    const id = classOf.get(m) as number;
+    const exempt = classExempt[id] as boolean;
+    const exposedTo = exempt ? 0 : (exposure[id] as number);
+    return {
+      instanceId: m.instanceId,
+      arn: m.arn,
+      agentVersion: m.info.AgentVersion ?? null,
+      sshCapable: m.sshCapable,
+      sshCapability: m.capability,
+      pingStatus: m.info.PingStatus ?? null,
+      platformType: m.info.PlatformType ?? null,
+      platformName: m.info.PlatformName ?? null,
+      resourceType: m.info.ResourceType ?? null,
+      exempt,
+      exposedTo,
+      // With principals missing from a truncated iam.json, any of them may reach it: fail closed.
+      compliance:
+        m.sshCapable && !exempt && (exposedTo > 0 || unlistedPrincipals) ? 'NON_COMPLIANT' : 'COMPLIANT',
+    };
+  });
 
   const sshDocumentArn = documents.find((d) => d.ssh)?.arn as string;
   const explicitlyDenied = analysis.filter((pa) => {
