@@ -228,7 +228,7 @@ function writeToFile(file: string, chunks: Iterable<string>): void {
   try {
     for (const bytes of gathered(chunks, true)) {
       // A write may be partial (a full disk, a signal); go on from where it stopped.
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
     }
   } finally {
     closeSync(fd);

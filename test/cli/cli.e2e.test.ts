@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -139,6 +148,43 @@ describe('ssm-ssh-audit on the bundled example account', () => {
     expect(stdout).toBe('');
     expect(stderr).toContain(`report written to ${out}`);
     expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('replaces an existing --output file with the whole report, and writes through a symbolic link', () => {
+    // Given an older, longer report in place, and a link to another report
+    const out = join(work, 'replaced.json');
+    writeFileSync(out, 'x'.repeat(1_000_000));
+    const target = join(work, 'target.json');
+    writeFileSync(target, 'old');
+    const link = join(work, 'link.json');
+    symlinkSync(target, link);
+    // When the CLI writes to each
+    expect(run(['--input', EXAMPLE, '--format', 'json', '--output', out]).code).toBe(0);
+    expect(run(['--input', EXAMPLE, '--format', 'json', '--output', link]).code).toBe(0);
+    // Then the file holds exactly the new report, nothing of the old one after it
+    expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
+    // And the link is still a link, and its target holds the report
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('writes names outside ASCII intact, to a file and to stdout alike', () => {
+    // Given a user whose name and tag take two to four bytes a character in UTF-8
+    const name = 'zoë.日本-🔑';
+    const dir = variant('unicode', (d) => {
+      const iam = JSON.parse(readFileSync(join(d, 'iam.json'), 'utf8'));
+      iam.UserDetailList[0].UserName = name;
+      iam.UserDetailList[0].Arn = iam.UserDetailList[0].Arn.replace(/[^/]+$/, name);
+      writeFileSync(join(d, 'iam.json'), JSON.stringify(iam));
+    });
+    const out = join(work, 'unicode.json');
+    // When the report goes to a file and to stdout
+    expect(run(['--input', dir, '--format', 'json', '--output', out]).code).toBe(0);
+    const { stdout } = run(['--input', dir, '--format', 'json']);
+    // Then both hold the name as it was, and are the same report
+    const fromFile = JSON.parse(readFileSync(out, 'utf8'));
+    expect(fromFile.principals.map((p: { name: string }) => p.name)).toContain(name);
+    expect({ ...JSON.parse(stdout), generatedAt: 0 }).toEqual({ ...fromFile, generatedAt: 0 });
   });
 
   it('exits 1 with --fail-on-findings when anything is NON_COMPLIANT, 0 without it', () => {
