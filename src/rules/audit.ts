@@ -12,7 +12,7 @@ import type { AccountSnapshot, Gap } from '../snapshot/types';
 import { classifyInstances, type InstanceClass } from './instance-classes';
 import { buildInstances, instanceArn, resourceTagContext, type ManagedInstance } from './instances';
 import { buildPrincipals } from './principals';
-import { targetReasons } from './reasons';
+import { targetReasons, uniqueReasons } from './reasons';
 import { RULES } from './registry';
 import { describeSessionLogging } from './session-logging';
 import {
@@ -85,6 +85,8 @@ export function audit(
   const sortedMembers = classes
     .flatMap((c) => c.members.map((m) => ({ id: m.instanceId, classId: c.id })))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sortedIds = sortedMembers.map((m) => m.id);
+  const sortedClassIds = Int32Array.from(sortedMembers, (m) => m.classId);
   const lists = new Map<string, '*' | readonly string[]>();
   const derivedOf = new WeakMap<readonly Access[], Derived>();
   const NOTHING: Derived = { count: 0, list: [], violating: [] };
@@ -111,7 +113,10 @@ export function audit(
       else {
         const inSet = new Uint8Array(classes.length);
         for (const id of reached) inSet[id] = 1;
-        list = sortedMembers.filter((m) => inSet[m.classId] === 1).map((m) => m.id);
+        const ids: string[] = [];
+        for (let i = 0; i < sortedIds.length; i++)
+          if (inSet[sortedClassIds[i] as number] === 1) ids.push(sortedIds[i] as string);
+        list = ids;
       }
       lists.set(key, list);
     }
@@ -301,16 +306,5 @@ function principalReasons(
     return found;
   };
   if (shown.length === 1) return reasonsFor(shown[0] as DocumentAccess);
-  const reasons: Reason[] = [];
-  const seen = new Set<string>();
-  for (const d of shown) {
-    for (const r of reasonsFor(d)) {
-      const key = JSON.stringify(r);
-      if (!seen.has(key)) {
-        seen.add(key);
-        reasons.push(r);
-      }
-    }
-  }
-  return reasons;
+  return uniqueReasons(shown.flatMap(reasonsFor));
 }

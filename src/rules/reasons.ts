@@ -98,6 +98,15 @@ export function targetReasons(
   const reasons = [...decisionReasons('document', documentArn, target.document)];
   if (target.instance && instanceArn)
     reasons.push(...decisionReasons('instance', instanceArn, target.instance));
+  return uniqueReasons(reasons);
+}
+
+/**
+ * Reasons without repeats, in order. Two equal reasons have equal messages, and a report line's
+ * messages are nearly always distinct, so the exact comparison runs only when two messages are equal.
+ */
+export function uniqueReasons(reasons: readonly Reason[]): Reason[] {
+  if (new Set(reasons.map((r) => r.message)).size === reasons.length) return [...reasons];
   const seen = new Set<string>();
   return reasons.filter((r) => {
     const key = JSON.stringify(r);
