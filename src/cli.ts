@@ -1,4 +1,13 @@
-import { closeSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants as fsConstants,
+  fchmodSync,
+  lstatSync,
+  openSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -205,16 +214,22 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<str
 }
 
 /**
- * Removes an existing regular file before it is written again. ext4 (auto_da_alloc) flushes a file that
- * was truncated and rewritten to disk when it is closed, which for a report of a hundred megabytes
- * takes longer than writing it; a new file is not flushed. Symbolic links and devices are written
- * through as before, and a file that cannot be removed is simply truncated.
+ * Removes an existing regular file before it is written again, and returns its permission bits. ext4
+ * (auto_da_alloc) flushes a file that was truncated and rewritten to disk when it is closed, which for
+ * a report of a hundred megabytes takes longer than writing it; a new file is not flushed. Only a file
+ * with one link that we may write is replaced (its mode is given back to the new file); symbolic links,
+ * devices, hard-linked and read-only files are written through or refused as before.
  */
-function replaceRatherThanTruncate(file: string): void {
+function replaceRatherThanTruncate(file: string): number | undefined {
   try {
-    if (lstatSync(file).isFile()) unlinkSync(file);
+    const info = lstatSync(file);
+    if (!info.isFile() || info.nlink !== 1) return undefined;
+    accessSync(file, fsConstants.W_OK);
+    unlinkSync(file);
+    return info.mode & 0o7777;
   } catch {
     // Missing, or not ours to remove: openSync says what is wrong, if anything is.
+    return undefined;
   }
 }
 
@@ -223,9 +238,10 @@ function replaceRatherThanTruncate(file: string): void {
  * stream's per-write bookkeeping costs more than the copy itself for a report of a hundred megabytes.
  */
 function writeToFile(file: string, chunks: Iterable<string>): void {
-  replaceRatherThanTruncate(file);
+  const mode = replaceRatherThanTruncate(file);
   const fd = openSync(file, 'w');
   try {
+    if (mode !== undefined) fchmodSync(fd, mode);
     for (const bytes of gathered(chunks, true)) {
       // A write may be partial (a full disk, a signal); go on from where it stopped.
       for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);

@@ -54,10 +54,13 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
   for (const policy of policies) {
     for (const statement of policy.statementsFor(action)) {
       for (const pattern of statement.resources.patterns) {
+        // The same text reads differently with and without policy variables (Version 2008-10-17
+        // takes `${...}` literally): such text is never taken as seen.
         if (pattern.matchesEverything || seen.has(pattern.source)) continue;
-        seen.add(pattern.source);
-        if (pattern.literal !== undefined) literals.set(pattern.literal, literals.size);
-        else if (pattern.hasVariables) variables.push(pattern);
+        if (!pattern.source.includes('${')) seen.add(pattern.source);
+        if (pattern.literal !== undefined) {
+          if (!literals.has(pattern.literal)) literals.set(pattern.literal, literals.size);
+        } else if (pattern.hasVariables) variables.push(pattern);
         else wildcards.push(pattern);
       }
       for (const condition of statement.conditions) {
@@ -70,7 +73,7 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
           continue;
         }
         if (!TAG_KEY.test(condition.key)) continue;
-        const key = `${condition.operatorText}\u0000${condition.key.toLowerCase()}\u0000${condition.values.join('\u0001')}`;
+        const key = JSON.stringify([condition.operatorText, condition.key.toLowerCase(), condition.values]);
         if (!tagConditions.has(key)) tagConditions.set(key, condition);
       }
     }
@@ -133,11 +136,17 @@ interface ArnHeads {
   readonly members: readonly (readonly number[])[];
 }
 
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
 function arnHeads(instances: readonly ManagedInstance[]): ArnHeads {
   const ids = new Map<string, number>();
   const members: number[][] = [];
   instances.forEach((instance, i) => {
-    const head = instance.arn.slice(0, instance.arn.lastIndexOf('/') + 1);
+    const slash = instance.arn.lastIndexOf('/');
+    // A wildcard's `.*` stops at a line break: an id with one is a head of its own.
+    const head = LINE_BREAK.test(instance.arn.slice(slash + 1))
+      ? instance.arn
+      : instance.arn.slice(0, slash + 1);
     let id = ids.get(head);
     if (id === undefined) {
       id = ids.size;
@@ -173,6 +182,15 @@ function patternHits(
   heads: ArnHeads,
 ): Uint8Array {
   const source = pattern.source;
+  // `${*}`, `${?}` and `${$}` are literal characters: the text does not show where the wildcards
+  // are, so such a pattern is asked about every instance.
+  if (source.includes('${')) {
+    const hits = new Uint8Array(instances.length);
+    instances.forEach((instance, i) => {
+      if (pattern.match(instance.arn, NOTHING_KNOWN) === 'yes') hits[i] = 1;
+    });
+    return hits;
+  }
   const prefix = beforeWildcard(source);
   const patternResource = resourceStart(source);
   const resourcePrefix = patternResource < 0 ? '' : beforeWildcard(source.slice(patternResource));

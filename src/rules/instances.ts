@@ -48,7 +48,7 @@ export class TagKeyIndex {
 
   keysOf(tags: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
     const keys = Object.keys(tags);
-    const set = keys.join('\u0000');
+    const set = JSON.stringify(keys);
     let index = this.bySet.get(set);
     if (!index) {
       const byLower = new Map<string, string>();

@@ -281,7 +281,7 @@ class ClassPartitions {
 
   /** Classes by the condition's outcome on their tags: no, yes, maybe. */
   private ofCondition(condition: CompiledCondition): Partition {
-    const key = `${condition.operatorText}\u0000${condition.key.toLowerCase()}\u0000${condition.values.join('\u0001')}`;
+    const key = JSON.stringify([condition.operatorText, condition.key.toLowerCase(), condition.values]);
     let partition = this.byCondition.get(key);
     if (!partition) {
       const outcomes = this.classes.map((c) => {

@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -151,9 +153,9 @@ describe('ssm-ssh-audit on the bundled example account', () => {
   });
 
   it('replaces an existing --output file with the whole report, and writes through a symbolic link', () => {
-    // Given an older, longer report in place, and a link to another report
+    // Given an older, longer report in place, readable by its owner only, and a link to another report
     const out = join(work, 'replaced.json');
-    writeFileSync(out, 'x'.repeat(1_000_000));
+    writeFileSync(out, 'x'.repeat(1_000_000), { mode: 0o600 });
     const target = join(work, 'target.json');
     writeFileSync(target, 'old');
     const link = join(work, 'link.json');
@@ -163,9 +165,20 @@ describe('ssm-ssh-audit on the bundled example account', () => {
     expect(run(['--input', EXAMPLE, '--format', 'json', '--output', link]).code).toBe(0);
     // Then the file holds exactly the new report, nothing of the old one after it
     expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
+    // And it is still readable by its owner only
+    expect(statSync(out).mode & 0o777).toBe(0o600);
     // And the link is still a link, and its target holds the report
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(JSON.parse(readFileSync(target, 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('writes through a hard-linked output file, so every name for it sees the new report', () => {
+    const out = join(work, 'hard.json');
+    writeFileSync(out, 'old');
+    const other = join(work, 'hard-other.json');
+    linkSync(out, other);
+    expect(run(['--input', EXAMPLE, '--format', 'json', '--output', out]).code).toBe(0);
+    expect(JSON.parse(readFileSync(other, 'utf8')).schemaVersion).toBe(1);
   });
 
   it('writes names outside ASCII intact, to a file and to stdout alike', () => {

@@ -1,0 +1,95 @@
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { audit } from '../../src/rules/audit';
+import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+import { bruteForce } from './brute-force';
+
+/**
+ * Instance ids and pattern texts that AWS never produces but a snapshot may hold, where a shortcut of
+ * the instance classification could read a pattern by its text instead of by its meaning. Each case
+ * is held to the straightforward per-instance evaluation.
+ */
+const ACCOUNT = '111122223333';
+const REGION = 'us-east-1';
+const SSH_DOCUMENT = 'arn:aws:ssm:*:*:document/AWS-StartSSHSession';
+
+function snapshot(ids: readonly string[], documents: readonly { Version: string; Resource: string }[]) {
+  return parseSnapshotValues({
+    account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+    instances: {
+      InstanceInformationList: ids.map((id) => ({
+        InstanceId: id,
+        AgentVersion: id === 'i-x' ? '2.3.612.0' : '3.3.1142.0',
+        ResourceType: 'EC2Instance',
+      })),
+    },
+    iam: {
+      UserDetailList: [],
+      GroupDetailList: [],
+      Policies: [],
+      RoleDetailList: [
+        {
+          RoleName: 'ops',
+          RoleId: 'AROAEXAMPLEOPS',
+          Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+          RolePolicyList: documents.map((d, n) => ({
+            PolicyName: `p${n}`,
+            PolicyDocument: {
+              Version: d.Version,
+              Statement: [
+                { Effect: 'Allow', Action: 'ssm:StartSession', Resource: [d.Resource, SSH_DOCUMENT] },
+              ],
+            },
+          })),
+        },
+      ],
+    },
+  });
+}
+
+const instance = (id: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${id}`;
+
+describe('instance classes on unusual ids and pattern texts', () => {
+  it.each([
+    [
+      'two texts for one literal (${$} in 2012-10-17, $ in 2008-10-17)',
+      ['i-x', 'i-$1', 'i-2'],
+      [
+        { Version: '2012-10-17', Resource: instance('i-${$}1') },
+        { Version: '2008-10-17', Resource: instance('i-$1') },
+      ],
+    ],
+    [
+      'a ${$} escape before a wildcard',
+      ['i-2', 'i-$1'],
+      [{ Version: '2012-10-17', Resource: instance('i-${$}*') }],
+    ],
+    [
+      'a ${*} escape before a wildcard',
+      ['i-2', 'i-*1'],
+      [{ Version: '2012-10-17', Resource: instance('i-${*}*') }],
+    ],
+    [
+      'an id with a line break under instance/*',
+      ['i-2\nx', 'i-1'],
+      [{ Version: '2012-10-17', Resource: 'arn:aws:ec2:*:*:instance/*' }],
+    ],
+    [
+      'one variable pattern text in two policy versions',
+      ['i-1', 'i-2'],
+      [
+        { Version: '2008-10-17', Resource: 'arn:aws:ec2:*:*:instance/${aws:username}' },
+        { Version: '2012-10-17', Resource: 'arn:aws:ec2:*:*:instance/${aws:username}' },
+      ],
+    ],
+  ])('gives the per-instance answer with %s', (_name, ids, documents) => {
+    const s = snapshot(ids, documents);
+    const expected = bruteForce(s).get(`arn:aws:iam::${ACCOUNT}:role/ops`);
+    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+    const role = report.principals[0];
+    expect({
+      sshOverSessionManager: role?.sshOverSessionManager,
+      sshReachableInstances: role?.sshReachableInstances,
+      portForwarding: role?.portForwarding,
+    }).toEqual(expected);
+  });
+});
