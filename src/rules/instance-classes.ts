@@ -1,12 +1,7 @@
-import {
-  evaluateCondition,
-  requestContext,
-  type CompiledCondition,
-  type CompiledPattern,
-  type CompiledPolicy,
-} from '../iam';
+import { evaluateCondition, type CompiledCondition, type CompiledPattern, type CompiledPolicy } from '../iam';
 import type { ManagedInstance } from './instances';
 import { partitionBy, refine } from './partition';
+import { conditionKey, NOTHING_KNOWN, patternKey, TAG_KEY } from './statement-parts';
 
 /**
  * Instance classes: groups of instances that every policy in the account treats alike for one action.
@@ -25,8 +20,6 @@ export interface InstanceClass {
   readonly members: readonly ManagedInstance[];
 }
 
-const TAG_KEY = /^(ssm:resourcetag|aws:resourcetag)\//i;
-const NOTHING_KNOWN = requestContext();
 /** The condition keys named by the policy variables in a text: `${aws:ResourceTag/team}` names one. */
 const VARIABLE_KEY = /\$\{\s*([^,\s}]+)/g;
 
@@ -45,7 +38,7 @@ interface Distinctions {
 }
 
 function distinctions(policies: readonly CompiledPolicy[], action: string): Distinctions {
-  const seen = new Set<string>();
+  const seen = new Set<CompiledPattern | string>();
   const literals = new Map<string, number>();
   const wildcards: CompiledPattern[] = [];
   const variables: CompiledPattern[] = [];
@@ -54,10 +47,9 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
   for (const policy of policies) {
     for (const statement of policy.statementsFor(action)) {
       for (const pattern of statement.resources.patterns) {
-        // The same text reads differently with and without policy variables (Version 2008-10-17
-        // takes `${...}` literally): such text is never taken as seen.
-        if (pattern.matchesEverything || seen.has(pattern.source)) continue;
-        if (!pattern.source.includes('${')) seen.add(pattern.source);
+        const key = patternKey(pattern);
+        if (pattern.matchesEverything || seen.has(key)) continue;
+        seen.add(key);
         if (pattern.literal !== undefined) {
           if (!literals.has(pattern.literal)) literals.set(pattern.literal, literals.size);
         } else if (pattern.hasVariables) variables.push(pattern);
@@ -73,7 +65,7 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
           continue;
         }
         if (!TAG_KEY.test(condition.key)) continue;
-        const key = JSON.stringify([condition.operatorText, condition.key.toLowerCase(), condition.values]);
+        const key = conditionKey(condition);
         if (!tagConditions.has(key)) tagConditions.set(key, condition);
       }
     }

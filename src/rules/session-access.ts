@@ -4,7 +4,6 @@ import {
   evaluateCondition,
   evaluateVerdict,
   matchPolicy,
-  requestContext,
   type RequestContext,
   type CompiledCondition,
   type CompiledPattern,
@@ -19,6 +18,7 @@ import type { InstanceClass } from './instance-classes';
 import type { Principal } from './principals';
 import type { PortDocument } from './session-documents';
 import { refine, separatePartition, wholePartition, type Partition } from './partition';
+import { conditionKey, NOTHING_KNOWN, patternKey, TAG_KEY } from './statement-parts';
 
 /**
  * Who may open a Port session (SSH or port forwarding) to which instances.
@@ -198,9 +198,6 @@ function verdictKey(principal: Principal, cache: MatchCache): string {
   return `${principal.type}:${key}${dependent ? `#${principal.arn}` : ''}`;
 }
 
-const TAG_KEY = /^(ssm:resourcetag|aws:resourcetag)\//i;
-const NOTHING_KNOWN = requestContext();
-
 /**
  * Which instance classes a set of policies cannot tell apart. Classes are cut by every pattern and tag
  * condition in the account, but one principal's verdict depends only on the few in its own statements:
@@ -267,7 +264,7 @@ class ClassPartitions {
   /** Matching classes in group 1, the others in group 0. */
   private ofPattern(pattern: CompiledPattern): Partition {
     // Policies repeat the same few patterns; text with "${" may read differently by policy version.
-    const key = pattern.source.includes('${') ? pattern : pattern.source;
+    const key = patternKey(pattern);
     let partition = this.byPattern.get(key);
     if (!partition) {
       const hits = this.classes.map((c) =>
@@ -281,7 +278,7 @@ class ClassPartitions {
 
   /** Classes by the condition's outcome on their tags: no, yes, maybe. */
   private ofCondition(condition: CompiledCondition): Partition {
-    const key = JSON.stringify([condition.operatorText, condition.key.toLowerCase(), condition.values]);
+    const key = conditionKey(condition);
     let partition = this.byCondition.get(key);
     if (!partition) {
       const outcomes = this.classes.map((c) => {

@@ -1,5 +1,5 @@
 import type { AttachedPolicy } from '../iam';
-import { requestContext } from '../iam';
+import { NOTHING_KNOWN } from './statement-parts';
 import type { GuardrailReport } from '../report/types';
 import type { Rule } from './rule';
 import { START_SESSION } from './session-access';
@@ -16,8 +16,6 @@ export const SSH_GUARDRAIL_SNIPPET = {
     },
   ],
 } as const;
-
-const NOTHING_KNOWN = requestContext();
 
 /** Every attached Deny statement that covers ssm:StartSession on the SSH document. */
 export function findGuardrails(
