@@ -33,8 +33,9 @@ export interface RequestContextOptions {
   readonly otherKeys?: 'unknown' | 'absent';
 }
 
-const UNKNOWN: KeyState = Object.freeze({ state: 'unknown' });
-const ABSENT: KeyState = Object.freeze({ state: 'absent' });
+/** The states without values, shared by every context (and by contexts written elsewhere). */
+export const UNKNOWN: KeyState = Object.freeze({ state: 'unknown' });
+export const ABSENT: KeyState = Object.freeze({ state: 'absent' });
 
 /**
  * Builds a request context.

@@ -1,4 +1,4 @@
-import { requestContext, type KeyState, type RequestContext } from '../iam';
+import { ABSENT, requestContext, UNKNOWN, type KeyState, type RequestContext } from '../iam';
 import { isHybrid } from '../snapshot/instance-kind';
 import type { AccountSnapshot, Gap, InstanceInformation } from '../snapshot/types';
 import { isAtLeast, MINIMUM_SSH_AGENT_VERSION } from './agent-version';
@@ -33,8 +33,6 @@ export function instanceArn(info: InstanceInformation, account: AccountSnapshot[
     : `arn:${account.partition}:ec2:${account.region}:${account.id}:instance/${info.InstanceId}`;
 }
 
-const UNKNOWN: KeyState = Object.freeze({ state: 'unknown' });
-const ABSENT: KeyState = Object.freeze({ state: 'absent' });
 /** Both are 16 characters long. */
 const TAG_PREFIXES = ['ssm:resourcetag/', 'aws:resourcetag/'] as const;
 
