@@ -131,6 +131,8 @@ export class CompiledPattern {
   /** Matches a value, substituting policy variables from the context. */
   match(value: string, context: RequestContext): Tri {
     if (this.matchesEverything) return 'yes';
+    // Its anchored expression, without flags, matches this text and nothing else.
+    if (this.literal !== undefined) return value === this.literal ? 'yes' : 'no';
     if (!this.hasVariables) {
       // Compiled on first use: most patterns of a large account are never asked about.
       this.staticRegex ??= new RegExp(

@@ -83,7 +83,7 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
  * Each instance's value of one tag condition key, as a small number: instances with the same number
  * have the same value (or are alike in not having the tag, or in their tags being unknown).
  */
-class TagValues {
+export class TagValues {
   private readonly byKey = new Map<string, { ids: Int32Array; values: number; firstWith: number[] }>();
   constructor(private readonly instances: readonly ManagedInstance[]) {}
 

@@ -14,7 +14,7 @@ import {
   type EvaluateOptions,
   type StatementMatch,
 } from '../iam';
-import type { InstanceClass } from './instance-classes';
+import { TagValues, type InstanceClass } from './instance-classes';
 import type { Principal } from './principals';
 import type { PortDocument } from './session-documents';
 import { refine, separatePartition, wholePartition, type Partition } from './partition';
@@ -220,6 +220,8 @@ class ClassPartitions {
   private readonly ids = new Map<Partition, number>();
   private readonly whole: Partition;
   private readonly separate: Partition;
+  /** Each class's value of each tag key a condition reads, made on first use. */
+  private tagValues: TagValues | undefined;
 
   constructor(private readonly classes: readonly InstanceClass[]) {
     this.whole = wholePartition(classes.length);
@@ -276,15 +278,21 @@ class ClassPartitions {
     return partition;
   }
 
-  /** Classes by the condition's outcome on their tags: no, yes, maybe. */
+  /**
+   * Classes by the condition's outcome on their tags: no, yes, maybe. The outcome depends only on the
+   * value of the condition's one tag key, so it is worked out once per distinct value.
+   */
   private ofCondition(condition: CompiledCondition): Partition {
     const key = conditionKey(condition);
     let partition = this.byCondition.get(key);
     if (!partition) {
-      const outcomes = this.classes.map((c) => {
-        const r = evaluateCondition(condition, c.representative.context);
+      this.tagValues ??= new TagValues(this.classes.map((c) => c.representative));
+      const { ids, firstWith } = this.tagValues.of(condition.key);
+      const outcomeOfValue = firstWith.map((i) => {
+        const r = evaluateCondition(condition, (this.classes[i] as InstanceClass).representative.context);
         return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
       });
+      const outcomes = Array.from(ids, (id) => outcomeOfValue[id] as number);
       partition = refine(this.whole, outcomes, 3);
       this.byCondition.set(key, partition);
     }
