@@ -10,8 +10,18 @@ export const agentOutdatedRule: Rule = {
   remediation: 'Update SSM Agent (AWS-UpdateSSMAgent through Run Command or State Manager).',
   check(facts) {
     const minimum = facts.policy.minimumAgentVersion;
+    // A fleet runs a handful of agent versions: each is compared once.
+    const upToDate = new Map<string | null, boolean>();
+    const isUpToDate = (version: string | null): boolean => {
+      let found = upToDate.get(version);
+      if (found === undefined) {
+        found = isAtLeast(version ?? undefined, minimum) === true;
+        upToDate.set(version, found);
+      }
+      return found;
+    };
     return facts.instances
-      .filter((i) => isAtLeast(i.agentVersion ?? undefined, minimum) !== true)
+      .filter((i) => !isUpToDate(i.agentVersion))
       .map((i) => ({
         rule: this.id,
         severity: this.severity,
