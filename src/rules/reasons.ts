@@ -102,16 +102,24 @@ export function targetReasons(
 }
 
 /**
- * Reasons without repeats, in order. Two equal reasons have equal messages, and a report line's
- * messages are nearly always distinct, so the exact comparison runs only when two messages are equal.
+ * Reasons without repeats, in order: the first of equal reasons stays. Equal reasons have equal
+ * messages, and most messages in a report line are distinct, so two reasons are compared in full only
+ * when their messages are equal.
  */
 export function uniqueReasons(reasons: readonly Reason[]): Reason[] {
-  if (new Set(reasons.map((r) => r.message)).size === reasons.length) return [...reasons];
-  const seen = new Set<string>();
-  return reasons.filter((r) => {
-    const key = JSON.stringify(r);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const byMessage = new Map<string, Reason[]>();
+  const unique: Reason[] = [];
+  for (const reason of reasons) {
+    const same = byMessage.get(reason.message);
+    if (!same) {
+      byMessage.set(reason.message, [reason]);
+      unique.push(reason);
+      continue;
+    }
+    const json = JSON.stringify(reason);
+    if (same.some((kept) => kept === reason || JSON.stringify(kept) === json)) continue;
+    same.push(reason);
+    unique.push(reason);
+  }
+  return unique;
 }

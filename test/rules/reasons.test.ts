@@ -22,6 +22,15 @@ describe('reasons without repeats', () => {
     expect(uniqueReasons([customer, aws])).toEqual([customer, aws]);
   });
 
+  it('drops a repeat of any earlier reason with its message, not only of the first one', () => {
+    const customer = reason({ policyArn: 'arn:aws:iam::111122223333:policy/Admin' });
+    const aws = reason({ policyArn: 'arn:aws:iam::aws:policy/Admin' });
+    const other = reason({ message: 'another' });
+    const result = uniqueReasons([customer, other, aws, { ...aws }, customer, { ...other }]);
+    expect(result).toEqual([customer, other, aws]);
+    expect(result[2]).toBe(aws);
+  });
+
   it('returns a new array even when nothing repeats', () => {
     const list = [reason({})];
     expect(uniqueReasons(list)).not.toBe(list);
