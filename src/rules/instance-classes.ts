@@ -1,6 +1,6 @@
 import { evaluateCondition, type CompiledCondition, type CompiledPattern, type CompiledPolicy } from '../iam';
 import type { ManagedInstance } from './instances';
-import { partitionBy, refine } from './partition';
+import { partitionBy, refine, wholePartition } from './partition';
 import { conditionKey, NOTHING_KNOWN, patternKey, TAG_KEY } from './statement-parts';
 
 /**
@@ -249,18 +249,33 @@ export function classifyInstances(
   }
 
   const tagValues = new TagValues(instances);
+  // A condition's outcome depends only on the instance's value of its one key. So the values of each
+  // key are grouped by the outcomes of all the conditions on that key, one condition at a time over
+  // the few distinct values, and the instances are then split once per key.
+  const conditionsByKey = new Map<string, CompiledCondition[]>();
   for (const condition of d.tagConditions) {
-    // The outcome depends only on the instance's value of the one key: computed once per value.
-    const { ids, values, firstWith } = tagValues.of(condition.key);
-    const outcomeOfValue = firstWith.map((i) => {
-      const r = evaluateCondition(condition, (instances[i] as ManagedInstance).context);
-      return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
-    });
-    if (values > 1) {
-      const vector = new Int32Array(n);
-      for (let i = 0; i < n; i++) vector[i] = outcomeOfValue[ids[i] as number] as number;
-      partition = refine(partition, vector, 3);
+    const key = condition.key.toLowerCase();
+    const same = conditionsByKey.get(key);
+    if (same) same.push(condition);
+    else conditionsByKey.set(key, [condition]);
+  }
+  for (const [key, conditions] of conditionsByKey) {
+    const { ids, values, firstWith } = tagValues.of(key);
+    if (values <= 1) continue;
+    let byValue = wholePartition(values);
+    for (const condition of conditions) {
+      const outcomes = firstWith.map((i) => {
+        const r = evaluateCondition(condition, (instances[i] as ManagedInstance).context);
+        return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
+      });
+      byValue = refine(byValue, outcomes, 3);
     }
+    if (byValue.groups > 1)
+      partition = refine(
+        partition,
+        Int32Array.from(ids, (id) => byValue.group[id] as number),
+        byValue.groups,
+      );
   }
   for (const key of d.variableTagKeys) {
     const { ids, values } = tagValues.of(key);

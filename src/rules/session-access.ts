@@ -395,6 +395,18 @@ class Analysis {
     return found;
   }
 
+  /** The most access over the classes, once per interned array. */
+  mostAccessOf(perClass: readonly Access[]): Access {
+    let found = this.mostAccessOfArray.get(perClass);
+    if (found === undefined) {
+      found = mostAccess(perClass);
+      this.mostAccessOfArray.set(perClass, found);
+    }
+    return found;
+  }
+
+  private readonly mostAccessOfArray = new WeakMap<readonly Access[], Access>();
+
   /** The access on each class through a document the principal is not denied. */
   accessFor(instanceVerdicts: readonly Verdict[], verdict: Verdict, placeholder: boolean): readonly Access[] {
     let byDocument = this.accessArrays.get(instanceVerdicts);
@@ -449,7 +461,7 @@ class PrincipalSessionAccess implements PrincipalAccess {
         entry = {
           verdict,
           perClass,
-          access: perClass ? mostAccess(perClass) : 'denied',
+          access: perClass ? analysis.mostAccessOf(perClass) : 'denied',
           decision: undefined,
         };
         verdicts.documents.set(document.arn, entry);
