@@ -109,7 +109,11 @@ const NO_MATCHES: readonly StatementMatch[] = Object.freeze([]);
  * answer can depend on who asks (policy variables, aws:Principal* / aws:username conditions).
  */
 class MatchCache {
-  private readonly matches = new WeakMap<CompiledPolicy, Map<string, readonly StatementMatch[]>>();
+  /** Per policy, per asker (a principal type, or a principal's ARN), per resource key. */
+  private readonly matches = new WeakMap<
+    CompiledPolicy,
+    Map<string, Map<string, readonly StatementMatch[]>>
+  >();
   private readonly dependsOnPrincipal = {
     user: new WeakMap<CompiledPolicy, boolean>(),
     role: new WeakMap<CompiledPolicy, boolean>(),
@@ -125,13 +129,17 @@ class MatchCache {
         perPolicy = new Map();
         this.matches.set(policy, perPolicy);
       }
-      const key = this.principalDependent(policy, principal.type)
-        ? `${principal.arn}\u0000${resourceKey}`
-        : `${principal.type}\u0000${resourceKey}`;
-      let found = perPolicy.get(key);
+      // Nested maps rather than one joined key: these strings are made once, so their hashes are kept.
+      const asker = this.principalDependent(policy, principal.type) ? principal.arn : principal.type;
+      let perAsker = perPolicy.get(asker);
+      if (!perAsker) {
+        perAsker = new Map();
+        perPolicy.set(asker, perAsker);
+      }
+      let found = perAsker.get(resourceKey);
       if (!found) {
         found = matchPolicy(policy, request);
-        perPolicy.set(key, found);
+        perAsker.set(resourceKey, found);
       }
       return found;
     };
@@ -362,7 +370,11 @@ class Analysis {
     readonly documents: readonly PortDocument[],
   ) {
     this.partitions = new ClassPartitions(classes);
+    this.classKeys = classes.map((c) => `class:${c.id}`);
   }
+
+  /** The match cache's resource key of each class, made once. */
+  private readonly classKeys: readonly string[];
 
   verdictsFor(principal: Principal, key: string): SharedVerdicts {
     let verdicts = this.shared.get(key);
@@ -434,7 +446,7 @@ class Analysis {
   onClass(principal: Principal, c: InstanceClass): [AuthorizationRequest, EvaluateOptions] {
     return [
       this.request(principal, c.representative.arn, c.representative.context),
-      { matchPolicy: this.cache.matcher(principal, `class:${c.id}`) },
+      { matchPolicy: this.cache.matcher(principal, this.classKeys[c.id] as string) },
     ];
   }
 }
