@@ -246,6 +246,26 @@ class ClassPartitions {
     return id;
   }
 
+  /**
+   * Per group, its first class, by id, that is not the stand-in for unlisted instances, which is never
+   * evaluated because nothing is known of them (-1 when the group holds nothing else).
+   */
+  firstOfGroups(partition: Partition): Int32Array {
+    let found = this.firsts.get(partition);
+    if (!found) {
+      found = new Int32Array(partition.groups).fill(-1);
+      for (const c of this.classes) {
+        if (c.representative.placeholder) continue;
+        const g = partition.group[c.id] as number;
+        if (found[g] === -1) found[g] = c.id;
+      }
+      this.firsts.set(partition, found);
+    }
+    return found;
+  }
+
+  private readonly firsts = new WeakMap<Partition, Int32Array>();
+
   /** The partition of every class by the StartSession statements of these policies. */
   of(policies: readonly CompiledPolicy[]): Partition {
     let partition = this.whole;
@@ -380,13 +400,15 @@ class Analysis {
     let verdicts = this.shared.get(key);
     if (!verdicts) {
       const partition = this.partitions.of(sessionPolicies(principal));
-      const byGroup = new Array<Verdict | undefined>(partition.groups);
-      for (const c of this.classes) {
-        // The stand-in for unlisted instances is never evaluated: nothing is known of them.
-        if (c.representative.placeholder) continue;
-        const g = partition.group[c.id] as number;
-        byGroup[g] ??= evaluateVerdict(principal.policies, ...this.onClass(principal, c));
-      }
+      // One evaluation per group, on its first class.
+      const byGroup = Array.from(this.partitions.firstOfGroups(partition), (id) =>
+        id < 0
+          ? undefined
+          : evaluateVerdict(
+              principal.policies,
+              ...this.onClass(principal, this.classes[id] as InstanceClass),
+            ),
+      );
       const perClass = this.internVerdicts(`${this.partitions.id(partition)}:${byGroup.join(',')}`, () =>
         this.classes.map((c) =>
           c.representative.placeholder ? 'unknown' : (byGroup[partition.group[c.id] as number] as Verdict),
