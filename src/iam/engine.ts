@@ -152,21 +152,20 @@ export interface EvaluateOptions {
 function toRef(layer: PolicyLayer, origin: PolicyOrigin, match: StatementMatch): StatementRef {
   const s = match.statement;
   const conditional = match.applies === 'maybe';
-  return {
+  // Optional fields are set in their place rather than spread in: no throwaway object per field.
+  const ref: { -readonly [K in keyof StatementRef]: StatementRef[K] } = {
     layer,
     policy: origin,
     sid: s.sid,
     index: s.index,
     effect: s.effect,
     conditional,
-    ...(s.conditionBlock ? { condition: s.conditionBlock } : {}),
-    ...(conditional && match.undeterminedConditions.length
-      ? { undeterminedConditions: match.undeterminedConditions }
-      : {}),
-    ...(conditional && match.undeterminedPatterns.length
-      ? { undeterminedPatterns: match.undeterminedPatterns }
-      : {}),
   };
+  if (s.conditionBlock) ref.condition = s.conditionBlock;
+  if (conditional && match.undeterminedConditions.length)
+    ref.undeterminedConditions = match.undeterminedConditions;
+  if (conditional && match.undeterminedPatterns.length) ref.undeterminedPatterns = match.undeterminedPatterns;
+  return ref;
 }
 
 interface LayerOutcome {

@@ -11,6 +11,8 @@ function where(ref: StatementRef): string {
   return `${layer}${ref.policy.attachment} policy ${ref.policy.policyName} on ${ref.policy.attachedTo}`;
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 function fromStatement(
   resource: Reason['resource'],
   resourceArn: string,
@@ -24,23 +26,22 @@ function fromStatement(
       ? ` only when ${keys.join(', ')} allow${keys.length === 1 ? 's' : ''} it`
       : ` only for some values of ${(ref.undeterminedPatterns ?? []).join(', ')}`
     : '';
-  return {
-    resource,
-    resourceArn,
-    decision: decision.decision,
-    ...(decision.decision === 'denied' ? { denial: decision.denial } : {}),
-    policyName: ref.policy.policyName,
-    ...(ref.policy.policyArn ? { policyArn: ref.policy.policyArn } : {}),
-    attachment: ref.policy.attachment,
-    attachedTo: ref.policy.attachedTo,
-    layer: ref.layer,
-    ...(ref.sid !== undefined ? { sid: ref.sid } : {}),
-    statementIndex: ref.index,
-    effect: ref.effect,
-    ...(ref.condition ? { condition: ref.condition } : {}),
-    ...(keys.length ? { undeterminedKeys: keys } : {}),
-    message: `${statementName(ref)} of ${where(ref)} ${verb} ssm:StartSession on ${resourceArn}${when}`,
-  };
+  // Optional fields are set in their place rather than spread in, which keeps the report's key order
+  // without a throwaway object per field. The message, which every reason has, comes last.
+  const reason = { resource, resourceArn, decision: decision.decision } as Writable<Reason>;
+  if (decision.decision === 'denied') reason.denial = decision.denial;
+  reason.policyName = ref.policy.policyName;
+  if (ref.policy.policyArn) reason.policyArn = ref.policy.policyArn;
+  reason.attachment = ref.policy.attachment;
+  reason.attachedTo = ref.policy.attachedTo;
+  reason.layer = ref.layer;
+  if (ref.sid !== undefined) reason.sid = ref.sid;
+  reason.statementIndex = ref.index;
+  reason.effect = ref.effect;
+  if (ref.condition) reason.condition = ref.condition;
+  if (keys.length) reason.undeterminedKeys = keys;
+  reason.message = `${statementName(ref)} of ${where(ref)} ${verb} ssm:StartSession on ${resourceArn}${when}`;
+  return reason;
 }
 
 /** The reasons behind one decision on one resource. */
