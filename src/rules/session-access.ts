@@ -109,10 +109,17 @@ const NO_MATCHES: readonly StatementMatch[] = Object.freeze([]);
  * answer can depend on who asks (policy variables, aws:Principal* / aws:username conditions).
  */
 class MatchCache {
-  /** Per policy, per asker (a principal type, or a principal's ARN), per resource key. */
+  /**
+   * Per policy, per asker, per resource key. The asker is the principal's type, or its ARN for a policy
+   * whose answer depends on who asks; the two are kept apart, since nothing stops a snapshot from
+   * giving a principal the ARN "role".
+   */
   private readonly matches = new WeakMap<
     CompiledPolicy,
-    Map<string, Map<string, readonly StatementMatch[]>>
+    {
+      readonly byType: Map<string, Map<string, readonly StatementMatch[]>>;
+      readonly byArn: Map<string, Map<string, readonly StatementMatch[]>>;
+    }
   >();
   private readonly dependsOnPrincipal = {
     user: new WeakMap<CompiledPolicy, boolean>(),
@@ -126,15 +133,18 @@ class MatchCache {
       if (policy.statementsFor(request.action).length === 0) return NO_MATCHES;
       let perPolicy = this.matches.get(policy);
       if (!perPolicy) {
-        perPolicy = new Map();
+        perPolicy = { byType: new Map(), byArn: new Map() };
         this.matches.set(policy, perPolicy);
       }
-      // Nested maps rather than one joined key: these strings are made once, so their hashes are kept.
-      const asker = this.principalDependent(policy, principal.type) ? principal.arn : principal.type;
-      let perAsker = perPolicy.get(asker);
+      // Nested maps rather than one joined key: these strings are made once, so their hashes are kept,
+      // and no two keys can run together.
+      const [askers, asker] = this.principalDependent(policy, principal.type)
+        ? [perPolicy.byArn, principal.arn]
+        : [perPolicy.byType, principal.type];
+      let perAsker = askers.get(asker);
       if (!perAsker) {
         perAsker = new Map();
-        perPolicy.set(asker, perAsker);
+        askers.set(asker, perAsker);
       }
       let found = perAsker.get(resourceKey);
       if (!found) {
