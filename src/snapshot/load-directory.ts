@@ -1,20 +1,54 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SnapshotInputError } from './errors';
 import { parseSnapshot, SNAPSHOT_FILES, type SnapshotFileKey, type SnapshotTexts } from './parse-snapshot';
 import type { AccountSnapshot } from './types';
 
+/** The longest string V8 can make (2^29 - 24 code units): no file larger than this can be read as text. */
+export const MAX_TEXT_BYTES = 0x1fffffe8;
+
+/** What `readText` throws for a file too large to be text: it names the limit, not an allocation failure. */
+export class FileTooLargeError extends Error {
+  override readonly name = 'FileTooLargeError';
+  readonly code = 'ERR_FS_FILE_TOO_LARGE';
+  constructor(limit: number) {
+    super(`larger than ${limit} bytes, the most that can be read as text`);
+  }
+}
+
 /**
- * A whole file as UTF-8 text, read to its end whatever kind of file it is. Synchronously on purpose:
- * the loader has nothing else to do meanwhile, and `readFileSync(path, 'utf8')` reads and decodes in one
- * native step. `readFile` from fs/promises reads half a megabyte at a time and decodes piece by piece,
- * which builds the text twice over (pieces, then the flat copy JSON.parse needs); reading into a Buffer
- * first leaves megabytes of buffers for the garbage collector. For the inventories of a large account
- * either costs more than the read itself.
+ * A whole file as UTF-8 text, read to its end whatever kind of file it is, and refused past `limit`
+ * bytes instead of exhausting memory (`/dev/zero` never ends).
+ *
+ * A regular file is read with `readFileSync(fd, 'utf8')`, which reads and decodes in one native step:
+ * `readFile` from fs/promises reads half a megabyte at a time and decodes piece by piece, building the
+ * text twice over, which for the inventories of a large account costs more than the read itself.
+ * Synchronously on purpose: the loader has nothing else to do meanwhile. A pipe, a device, or a file
+ * whose size stat cannot tell (most of /proc says 0) is read in pieces, counting.
  */
-export function readText(path: string): string {
-  return readFileSync(path, 'utf8');
+export function readText(path: string, limit = MAX_TEXT_BYTES): string {
+  const fd = openSync(path, 'r');
+  try {
+    const info = fstatSync(fd);
+    if (info.isFile() && info.size > 0) {
+      if (info.size > limit) throw new FileTooLargeError(limit);
+      return readFileSync(fd, 'utf8');
+    }
+    const pieces: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const piece = Buffer.allocUnsafe(Math.min(1 << 20, limit - total + 1));
+      const read = readSync(fd, piece, 0, piece.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > limit) throw new FileTooLargeError(limit);
+      pieces.push(piece.subarray(0, read));
+    }
+    return Buffer.concat(pieces, total).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads a snapshot directory of AWS CLI outputs. */

@@ -1,9 +1,23 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readText } from '../../src/snapshot/load-directory';
+import {
+  FileTooLargeError,
+  loadSnapshotDirectory,
+  MAX_TEXT_BYTES,
+  readText,
+} from '../../src/snapshot/load-directory';
 
 /**
  * The snapshot loader reads each file in one native step. Whatever the file holds, the text must be
@@ -48,5 +62,29 @@ describe('readText', () => {
       stdio: 'ignore',
     });
     expect(readText(pipe)).toBe(`{"Users":[${'{"UserName":"u"},'.repeat(50_000)}{}]}`);
+  });
+
+  it('refuses a regular file larger than the limit without reading it', () => {
+    const file = join(dir, 'big.json');
+    writeFileSync(file, '[1,2,3,4,5,6,7,8,9,10]');
+    expect(() => readText(file, 10)).toThrow(FileTooLargeError);
+    expect(readText(file, 22)).toBe('[1,2,3,4,5,6,7,8,9,10]');
+  });
+
+  const zero = existsSync('/dev/zero') ? it : it.skip;
+  zero('refuses an endless device once it has read past the limit, instead of exhausting memory', () => {
+    expect(() => readText('/dev/zero', 3 << 20)).toThrow(/larger than 3145728 bytes/);
+  });
+
+  it('names the file when a snapshot file is larger than any text can be', async () => {
+    const snapshot = join(dir, 'snapshot');
+    cpSync(join(__dirname, '..', '..', 'examples', 'account'), snapshot, { recursive: true });
+    // A sparse file: its size says more than V8 can hold, and nothing is written to disk.
+    const fd = openSync(join(snapshot, 'tags.json'), 'w');
+    ftruncateSync(fd, MAX_TEXT_BYTES + 1);
+    closeSync(fd);
+    await expect(loadSnapshotDirectory(snapshot)).rejects.toThrow(
+      /tags\.json: cannot be read \(larger than 536870888 bytes, the most that can be read as text\)$/,
+    );
   });
 });
