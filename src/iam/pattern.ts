@@ -38,6 +38,16 @@ function escapeRegex(text: string): string {
   return text.replace(REGEX_SPECIALS, '\\$&');
 }
 
+/** The longest unbroken literal run a pattern's regular expression gets: well under V8's 32,767. */
+const LITERAL_RUN = 8_192;
+
+/** Whether the character at `at` of escaped text is itself escaped (preceded by an odd run of `\\`). */
+function escapedAt(text: string, at: number): boolean {
+  let backslashes = 0;
+  for (let k = at - 1; k >= 0 && text[k] === '\\'; k--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
 const VARIABLE_BODY = /^\s*([^,\s}]+)\s*(?:,\s*'([^']*)'\s*)?$/;
 
 function tokenize(source: string, wildcards: boolean, variables: boolean): Token[] {
@@ -183,25 +193,46 @@ export class CompiledPattern {
       : 0;
     const shortPattern = arn && literalColons < 5;
     let out = '^';
+    // V8 refuses a regular expression with an unbroken literal run of more than 32,767 characters.
+    // Policy text and the values of policy variables (a user name, a tag) can add up to more, so a
+    // long run is broken with an empty group, which matches what it matched before.
+    let run = 0;
+    const literal = (text: string): void => {
+      let escaped = escapeRegex(text);
+      while (run + escaped.length > LITERAL_RUN) {
+        let cut = LITERAL_RUN - run;
+        // Never between a backslash and the character it escapes.
+        if (cut > 0 && escaped[cut - 1] === '\\' && !escapedAt(escaped, cut - 1)) cut -= 1;
+        out += `${escaped.slice(0, cut)}(?:)`;
+        escaped = escaped.slice(cut);
+        run = 0;
+      }
+      out += escaped;
+      run += escaped.length;
+    };
+    const other = (text: string): void => {
+      out += text;
+      run = 0;
+    };
     this.tokens.forEach((token, index) => {
       const inResource = !arn || segment >= 5;
       const trailing = shortPattern && index === this.tokens.length - 1;
       const any = inResource || trailing ? '.*' : '[^:]*';
       switch (token.kind) {
         case 'text':
-          out += escapeRegex(token.text);
+          literal(token.text);
           if (arn) segment += token.text.split(':').length - 1;
           break;
         case 'star':
-          out += any;
+          other(any);
           break;
         case 'one':
-          out += inResource ? '.' : '[^:]';
+          other(inResource ? '.' : '[^:]');
           break;
         case 'variable': {
           const resolution = resolve(token);
-          if (resolution === 'unknown' || resolution === 'unmatchable') out += any;
-          else out += escapeRegex(resolution.text);
+          if (resolution === 'unknown' || resolution === 'unmatchable') other(any);
+          else literal(resolution.text);
           break;
         }
       }

@@ -172,24 +172,6 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/**
- * The longest policy IAM accepts: a role's inline policies together may hold 10,240 characters. No
- * value of a real policy is longer, and a far longer one would overflow the regular expression its
- * pattern compiles to (V8 refuses a literal run past 32,767 characters), so it is refused here.
- */
-const MAX_POLICY_TEXT = 10_240;
-
-function checkLengths(values: readonly string[], what: string, policyName: string): void {
-  for (const value of values) {
-    if (value.length > MAX_POLICY_TEXT) {
-      throw new PolicyDocumentError(
-        policyName,
-        `${what}: a value of ${value.length} characters is longer than any policy IAM accepts (${MAX_POLICY_TEXT})`,
-      );
-    }
-  }
-}
-
 function stringList(value: unknown, field: string, where: string, policyName: string): string[] {
   const items = asArray(value);
   if (items.length === 0 || !items.every((item) => typeof item === 'string')) {
@@ -198,7 +180,6 @@ function stringList(value: unknown, field: string, where: string, policyName: st
       `${where}: ${field} must be a string or a non-empty array of strings`,
     );
   }
-  checkLengths(items as string[], `${where}: ${field}`, policyName);
   return items as string[];
 }
 
@@ -210,9 +191,7 @@ function conditionValues(value: unknown, where: string, policyName: string): str
       policyName,
       `${where}: condition values must be strings, numbers or booleans`,
     );
-  const values = items.map((v) => String(v));
-  checkLengths(values, where, policyName);
-  return values;
+  return items.map((v) => String(v));
 }
 
 function compileStatement(
