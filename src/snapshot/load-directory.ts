@@ -35,15 +35,17 @@ export function readText(path: string, limit = MAX_TEXT_BYTES): string {
       if (info.size > limit) throw new FileTooLargeError(limit);
       return readFileSync(fd, 'utf8');
     }
+    // One scratch buffer, and a copy of what each read gave: a pipe gives 64 KiB at a time, and keeping
+    // a view of a fresh megabyte per read would hold sixteen times the text.
+    const scratch = Buffer.allocUnsafe(1 << 20);
     const pieces: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const piece = Buffer.allocUnsafe(Math.min(1 << 20, limit - total + 1));
-      const read = readSync(fd, piece, 0, piece.length, null);
+      const read = readSync(fd, scratch, 0, Math.min(scratch.length, limit - total + 1), null);
       if (read === 0) break;
       total += read;
       if (total > limit) throw new FileTooLargeError(limit);
-      pieces.push(piece.subarray(0, read));
+      pieces.push(Buffer.from(scratch.subarray(0, read)));
     }
     return Buffer.concat(pieces, total).toString('utf8');
   } finally {

@@ -64,6 +64,20 @@ describe('readText', () => {
     expect(readText(pipe)).toBe(`{"Users":[${'{"UserName":"u"},'.repeat(50_000)}{}]}`);
   });
 
+  fifo('holds about the text it read from a pipe, not a megabyte for each 64 KiB read', () => {
+    const pipe = join(dir, 'tags.json');
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    const megabytes = 32;
+    const script = `require('fs').writeFileSync(process.argv[1], 'x'.repeat(${megabytes} << 20))`;
+    spawn(process.execPath, ['-e', script, pipe], { stdio: 'ignore' });
+    const before = process.memoryUsage().arrayBuffers;
+    const text = readText(pipe);
+    const held = process.memoryUsage().arrayBuffers - before;
+    expect(text).toHaveLength(megabytes << 20);
+    // The pieces and the scratch buffer: about the text's size, nowhere near 16 times it.
+    expect(held).toBeLessThan(3 * (megabytes << 20));
+  });
+
   it('refuses a regular file larger than the limit without reading it', () => {
     const file = join(dir, 'big.json');
     writeFileSync(file, '[1,2,3,4,5,6,7,8,9,10]');
