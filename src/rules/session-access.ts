@@ -110,17 +110,18 @@ const NO_MATCHES: readonly StatementMatch[] = Object.freeze([]);
  */
 class MatchCache {
   /**
-   * Per policy, per asker, per resource key. The asker is the principal's type, or its ARN for a policy
-   * whose answer depends on who asks; the two are kept apart, since nothing stops a snapshot from
-   * giving a principal the ARN "role".
+   * Per policy, per asker, per resource key. The asker is the principal's type, or, for a policy whose
+   * answer depends on who asks, the principal itself: not its ARN, since nothing stops a snapshot from
+   * giving two principals with different names or tags one ARN, or a principal the ARN "role".
    */
   private readonly matches = new WeakMap<
     CompiledPolicy,
     {
       readonly byType: Map<string, Map<string, readonly StatementMatch[]>>;
-      readonly byArn: Map<string, Map<string, readonly StatementMatch[]>>;
+      readonly byPrincipal: Map<Principal, Map<string, readonly StatementMatch[]>>;
     }
   >();
+  private readonly principalNumbers = new WeakMap<Principal, number>();
   private readonly dependsOnPrincipal = {
     user: new WeakMap<CompiledPolicy, boolean>(),
     role: new WeakMap<CompiledPolicy, boolean>(),
@@ -133,18 +134,17 @@ class MatchCache {
       if (policy.statementsFor(request.action).length === 0) return NO_MATCHES;
       let perPolicy = this.matches.get(policy);
       if (!perPolicy) {
-        perPolicy = { byType: new Map(), byArn: new Map() };
+        perPolicy = { byType: new Map(), byPrincipal: new Map() };
         this.matches.set(policy, perPolicy);
       }
-      // Nested maps rather than one joined key: these strings are made once, so their hashes are kept,
-      // and no two keys can run together.
-      const [askers, asker] = this.principalDependent(policy, principal.type)
-        ? [perPolicy.byArn, principal.arn]
-        : [perPolicy.byType, principal.type];
-      let perAsker = askers.get(asker);
+      // Nested maps rather than one joined key: the keys are made once, so their hashes are kept, and
+      // no two keys can run together.
+      const dependent = this.principalDependent(policy, principal.type);
+      let perAsker = dependent ? perPolicy.byPrincipal.get(principal) : perPolicy.byType.get(principal.type);
       if (!perAsker) {
         perAsker = new Map();
-        askers.set(asker, perAsker);
+        if (dependent) perPolicy.byPrincipal.set(principal, perAsker);
+        else perPolicy.byType.set(principal.type, perAsker);
       }
       let found = perAsker.get(resourceKey);
       if (!found) {
@@ -174,6 +174,18 @@ class MatchCache {
     }
     return depends;
   }
+
+  /** A small number per principal: its identity in keys, where its ARN may not be unique. */
+  principalNumber(principal: Principal): number {
+    let number = this.principalNumbers.get(principal);
+    if (number === undefined) {
+      number = this.nextPrincipal++;
+      this.principalNumbers.set(principal, number);
+    }
+    return number;
+  }
+
+  private nextPrincipal = 0;
 
   /** A small number per distinct compiled policy. */
   id(policy: CompiledPolicy): number {
@@ -213,7 +225,7 @@ function verdictKey(principal: Principal, cache: MatchCache): string {
   const key =
     layer('I', p.identity) + layer('B', p.boundary) + (p.scpLevels ?? []).map((l) => layer('S', l)).join('');
   // Users and roles see different principal contexts, so they never share verdicts.
-  return `${principal.type}:${key}${dependent ? `#${principal.arn}` : ''}`;
+  return `${principal.type}:${key}${dependent ? `#${cache.principalNumber(principal)}` : ''}`;
 }
 
 /**

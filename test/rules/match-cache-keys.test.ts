@@ -11,11 +11,17 @@ import { bruteForce } from './brute-force';
  */
 const ACCOUNT = '111122223333';
 
+interface Person {
+  readonly name: string;
+  readonly arn: string;
+  readonly tags?: Record<string, string>;
+}
+
 /** One managed policy, attached to every principal: the instance statement depends on who asks. */
 function snapshot(
   principals: {
-    users: readonly { name: string; arn: string }[];
-    roles: readonly { name: string; arn: string }[];
+    users: readonly Person[];
+    roles: readonly Person[];
   },
   condition: Record<string, Record<string, string>>,
   documentNames: readonly string[],
@@ -41,6 +47,7 @@ function snapshot(
         UserName: u.name,
         UserId: `AIDAEXAMPLE${n}`,
         Arn: u.arn,
+        Tags: Object.entries(u.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
         UserPolicyList: [],
         AttachedManagedPolicies: attached,
       })),
@@ -130,5 +137,64 @@ describe('the match cache on principal ARNs and document names that AWS never is
     expectPerInstanceAnswers(s);
     const bob = audit(s, DEFAULT_COMPLIANCE_POLICY).principals.find((p) => p.name === 'bob');
     expect(bob).toMatchObject({ sshOverSessionManager: 'denied', portForwarding: 'denied' });
+  });
+});
+
+/** What the audit says of each principal when it is the only one in the account. */
+function alone(
+  people: { users: readonly Person[]; roles: readonly Person[] },
+  condition: Record<string, Record<string, string>>,
+) {
+  const one = (p: { users: readonly Person[]; roles: readonly Person[] }) => {
+    const only = audit(snapshot(p, condition, ['AWS-StartSSHSession']), DEFAULT_COMPLIANCE_POLICY)
+      .principals[0];
+    return { sshOverSessionManager: only?.sshOverSessionManager, portForwarding: only?.portForwarding };
+  };
+  return [
+    ...people.users.map((u) => one({ users: [u], roles: [] })),
+    ...people.roles.map((r) => one({ users: [], roles: [r] })),
+  ];
+}
+
+describe('the match cache on principals that share an ARN (a snapshot may hold them)', () => {
+  const shared = `arn:aws:iam::${ACCOUNT}:user/shared`;
+  it.each([
+    [
+      'a user and a role',
+      { users: [{ name: 'bob', arn: shared }], roles: [{ name: 'R', arn: shared }] },
+      { StringEquals: { 'aws:username': 'bob' }, ArnLike: { 'aws:PrincipalArn': 'arn:*' } },
+    ],
+    [
+      'two users with different names',
+      {
+        users: [
+          { name: 'alice', arn: shared },
+          { name: 'mallory', arn: shared },
+        ],
+        roles: [],
+      },
+      { StringEquals: { 'aws:username': 'alice' } },
+    ],
+    [
+      'two users with different tags',
+      {
+        users: [
+          { name: 'alice1', arn: shared, tags: { team: 'dev' } },
+          { name: 'alice2', arn: shared, tags: { team: 'ops' } },
+        ],
+        roles: [],
+      },
+      { StringEquals: { 'aws:PrincipalTag/team': 'ops' } },
+    ],
+  ] as const)('answers for each of %s as if it were alone', (_name, people, condition) => {
+    const report = audit(snapshot(people, condition, ['AWS-StartSSHSession']), DEFAULT_COMPLIANCE_POLICY);
+    const together = report.principals.map((p) => ({
+      sshOverSessionManager: p.sshOverSessionManager,
+      portForwarding: p.portForwarding,
+    }));
+    const expected = alone(people, condition);
+    expect(together).toEqual(expected);
+    // Each case has one principal allowed and one denied: sharing an answer would show.
+    expect(new Set(expected.map((e) => e.sshOverSessionManager))).toEqual(new Set(['allowed', 'denied']));
   });
 });
