@@ -110,6 +110,17 @@ export class TagValues {
     }
     return found;
   }
+
+  /**
+   * A tag condition's outcome for each value of its key (0 no, 1 yes, 2 maybe), indexed like the ids
+   * of `of(condition.key)`. The outcome depends on that value alone, so it is evaluated once per value.
+   */
+  outcomesByValue(condition: CompiledCondition): number[] {
+    return this.of(condition.key).firstWith.map((i) => {
+      const r = evaluateCondition(condition, (this.instances[i] as ManagedInstance).context);
+      return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
+    });
+  }
 }
 
 /** Where the resource segment of an ARN starts: after its fifth colon (-1 when there is none). */
@@ -260,16 +271,10 @@ export function classifyInstances(
     else conditionsByKey.set(key, [condition]);
   }
   for (const [key, conditions] of conditionsByKey) {
-    const { ids, values, firstWith } = tagValues.of(key);
+    const { ids, values } = tagValues.of(key);
     if (values <= 1) continue;
     let byValue = wholePartition(values);
-    for (const condition of conditions) {
-      const outcomes = firstWith.map((i) => {
-        const r = evaluateCondition(condition, (instances[i] as ManagedInstance).context);
-        return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
-      });
-      byValue = refine(byValue, outcomes, 3);
-    }
+    for (const condition of conditions) byValue = refine(byValue, tagValues.outcomesByValue(condition), 3);
     if (byValue.groups > 1)
       partition = refine(
         partition,

@@ -1,7 +1,6 @@
 import {
   combineContexts,
   evaluate,
-  evaluateCondition,
   evaluateVerdict,
   matchPolicy,
   type RequestContext,
@@ -337,12 +336,8 @@ class ClassPartitions {
     let partition = this.byCondition.get(key);
     if (!partition) {
       this.tagValues ??= new TagValues(this.classes.map((c) => c.representative));
-      const { ids, firstWith } = this.tagValues.of(condition.key);
-      const outcomeOfValue = firstWith.map((i) => {
-        const r = evaluateCondition(condition, (this.classes[i] as InstanceClass).representative.context);
-        return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
-      });
-      const outcomes = Array.from(ids, (id) => outcomeOfValue[id] as number);
+      const outcomeOfValue = this.tagValues.outcomesByValue(condition);
+      const outcomes = Array.from(this.tagValues.of(condition.key).ids, (id) => outcomeOfValue[id] as number);
       partition = refine(this.whole, outcomes, 3);
       this.byCondition.set(key, partition);
     }
