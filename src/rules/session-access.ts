@@ -16,6 +16,7 @@ import {
 import { TagValues, type InstanceClass } from './instance-classes';
 import type { Principal } from './principals';
 import type { PortDocument } from './session-documents';
+import { Numbering } from './numbering';
 import { refine, separatePartition, wholePartition, type Partition } from './partition';
 import { conditionKey, NOTHING_KNOWN, patternKey, TAG_KEY } from './statement-parts';
 
@@ -120,12 +121,13 @@ class MatchCache {
       readonly byPrincipal: Map<Principal, Map<string, readonly StatementMatch[]>>;
     }
   >();
-  private readonly principalNumbers = new WeakMap<Principal, number>();
+  /** Principals by number: a principal's ARN in a snapshot is not sure to be unique. */
+  readonly principals = new Numbering<Principal>();
+  readonly policies = new Numbering<CompiledPolicy>();
   private readonly dependsOnPrincipal = {
     user: new WeakMap<CompiledPolicy, boolean>(),
     role: new WeakMap<CompiledPolicy, boolean>(),
   };
-  private readonly ids = new WeakMap<CompiledPolicy, number>();
 
   matcher(principal: Principal, resourceKey: string) {
     return (policy: CompiledPolicy, request: AuthorizationRequest): readonly StatementMatch[] => {
@@ -173,30 +175,6 @@ class MatchCache {
     }
     return depends;
   }
-
-  /** A small number per principal: its identity in keys, where its ARN may not be unique. */
-  principalNumber(principal: Principal): number {
-    let number = this.principalNumbers.get(principal);
-    if (number === undefined) {
-      number = this.nextPrincipal++;
-      this.principalNumbers.set(principal, number);
-    }
-    return number;
-  }
-
-  private nextPrincipal = 0;
-
-  /** A small number per distinct compiled policy. */
-  id(policy: CompiledPolicy): number {
-    let id = this.ids.get(policy);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.ids.set(policy, id);
-    }
-    return id;
-  }
-
-  private nextId = 0;
 }
 
 /**
@@ -215,7 +193,7 @@ function verdictKey(principal: Principal, cache: MatchCache): string {
         continue;
       }
       if (a.compiled.policy.statementsFor(START_SESSION).length === 0) continue;
-      parts.push(String(cache.id(a.compiled.policy)));
+      parts.push(String(cache.policies.of(a.compiled.policy)));
       dependent ||= cache.principalDependent(a.compiled.policy, principal.type);
     }
     return `${name}[${parts.sort().join(',')}]`;
@@ -224,7 +202,7 @@ function verdictKey(principal: Principal, cache: MatchCache): string {
   const key =
     layer('I', p.identity) + layer('B', p.boundary) + (p.scpLevels ?? []).map((l) => layer('S', l)).join('');
   // Users and roles see different principal contexts, so they never share verdicts.
-  return `${principal.type}:${key}${dependent ? `#${cache.principalNumber(principal)}` : ''}`;
+  return `${principal.type}:${key}${dependent ? `#${cache.principals.of(principal)}` : ''}`;
 }
 
 /**
@@ -246,7 +224,8 @@ class ClassPartitions {
   private readonly byCondition = new Map<string, Partition>();
   private readonly byPolicy = new WeakMap<CompiledPolicy, Partition>();
   private readonly refinements = new Map<Partition, Map<Partition, Partition>>();
-  private readonly ids = new Map<Partition, number>();
+  /** A number per distinct partition this object has handed out. */
+  readonly numbers = new Numbering<Partition>();
   private readonly whole: Partition;
   private readonly separate: Partition;
   /** Each class's value of each tag key a condition reads, made on first use. */
@@ -255,16 +234,6 @@ class ClassPartitions {
   constructor(private readonly classes: readonly InstanceClass[]) {
     this.whole = wholePartition(classes.length);
     this.separate = separatePartition(classes.length);
-  }
-
-  /** A number per distinct partition this object has handed out. */
-  id(partition: Partition): number {
-    let id = this.ids.get(partition);
-    if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(partition, id);
-    }
-    return id;
   }
 
   /**
@@ -426,10 +395,12 @@ class Analysis {
               ...this.onClass(principal, this.classes[id] as InstanceClass),
             ),
       );
-      const perClass = this.internVerdicts(`${this.partitions.id(partition)}:${byGroup.join(',')}`, () =>
-        this.classes.map((c) =>
-          c.representative.placeholder ? 'unknown' : (byGroup[partition.group[c.id] as number] as Verdict),
-        ),
+      const perClass = this.internVerdicts(
+        `${this.partitions.numbers.of(partition)}:${byGroup.join(',')}`,
+        () =>
+          this.classes.map((c) =>
+            c.representative.placeholder ? 'unknown' : (byGroup[partition.group[c.id] as number] as Verdict),
+          ),
       );
       verdicts = { perClass, documents: new Map() };
       this.shared.set(key, verdicts);
