@@ -8,6 +8,7 @@ import type {
   PatternList,
   PolicyParseResult,
 } from './policy-document';
+import type { Writable } from '../util/writable';
 import { triAnd, triNot, triOr, triSome, type Tri } from './tri';
 
 /**
@@ -153,7 +154,7 @@ function toRef(layer: PolicyLayer, origin: PolicyOrigin, match: StatementMatch):
   const s = match.statement;
   const conditional = match.applies === 'maybe';
   // Optional fields are set in their place rather than spread in: no throwaway object per field.
-  const ref: { -readonly [K in keyof StatementRef]: StatementRef[K] } = {
+  const ref: Writable<StatementRef> = {
     layer,
     policy: origin,
     sid: s.sid,

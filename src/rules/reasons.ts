@@ -1,5 +1,6 @@
 import type { Decision, StatementRef } from '../iam';
 import type { Reason } from '../report/types';
+import type { Writable } from '../util/writable';
 import type { TargetDecision } from './session-access';
 
 function statementName(ref: StatementRef): string {
@@ -10,8 +11,6 @@ function where(ref: StatementRef): string {
   const layer = ref.layer === 'boundary' ? 'permissions boundary ' : ref.layer === 'scp' ? 'SCP ' : '';
   return `${layer}${ref.policy.attachment} policy ${ref.policy.policyName} on ${ref.policy.attachedTo}`;
 }
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 function fromStatement(
   resource: Reason['resource'],
