@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CompliancePolicy } from '../config/compliance-policy';
 import { renderJson, renderMarkdown, renderText, type AuditReport } from '../report';
-import { largestFitting, summarize } from '../report/summary';
+import { largestFitting, summarizer } from '../report/summary';
 import { audit } from '../rules/audit';
 import type { AccountSnapshot } from '../snapshot/types';
 import { InvalidEventError } from './config-event';
@@ -70,10 +70,11 @@ export async function runOnDemand(
       const full = render(report);
       if (fits(full)) return full;
       // Too large to return: the most severe items, and a count of the rest.
+      const summarize = summarizer(report, HINT);
       return largestFitting(
         report,
         (keep) => {
-          const summary = summarize(report, keep, HINT);
+          const summary = summarize(keep);
           return `${summary.note}\n\n${render(summary)}`;
         },
         fits,
@@ -85,7 +86,7 @@ export async function runOnDemand(
       if (Buffer.byteLength(json) <= limit) return JSON.parse(json) as AuditReport;
       return largestFitting(
         report,
-        (keep) => summarize(report, keep, HINT),
+        summarizer(report, HINT),
         (summary) => Buffer.byteLength(JSON.stringify(summary)) <= limit,
       );
     }

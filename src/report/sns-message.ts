@@ -1,6 +1,6 @@
 import { headline } from './headline';
 import { renderText } from './render-text';
-import { largestFitting, summarize } from './summary';
+import { largestFitting, summarizer } from './summary';
 import type { AuditReport } from './types';
 
 /**
@@ -75,29 +75,30 @@ export function buildSnsMessage(
   const limit = options.limit ?? SNS_MESSAGE_LIMIT;
   const hint = options.fullReportHint ?? 'Run the on-demand function or the CLI for the full report.';
   const subject = subjectFor(report);
-  const full = build(report, renderText(report), subject);
+  const fullText = renderText(report);
+  const full = build(report, fullText, subject);
   if (messageSize(full) <= limit) return { ...full, summarized: false };
 
   // Too large: the email text and the JSON are summarized separately, because the JSON carries each
   // principal's reach list and would otherwise crowd the names out of the email. The text gets up to
   // 40% of the room; the JSON gets what is left.
-  const overhead = messageSize(build(summarize(report, 0, hint), '', subject)) - 2;
+  const summarize = summarizer(report, hint);
+  const overhead = messageSize(build(summarize(0), '', subject)) - 2;
   const textRoom = Math.floor((limit - overhead) * 0.4);
-  const fullText = renderText(report);
   const text =
     Buffer.byteLength(JSON.stringify(fullText)) <= textRoom
       ? fullText
       : largestFitting(
           report,
           (keep) => {
-            const summary = summarize(report, keep, hint);
+            const summary = summarize(keep);
             return `${summary.note}\n\n${renderText(summary)}`;
           },
           (t) => Buffer.byteLength(JSON.stringify(t)) <= textRoom,
         );
   const jsonReport = largestFitting(
     report,
-    (keep) => summarize(report, keep, hint),
+    summarize,
     (summary) => messageSize(build(summary, text, subject)) <= limit,
   );
   const message = build(jsonReport, text, subject);

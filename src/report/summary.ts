@@ -16,12 +16,14 @@ function severityOf(p: PrincipalReport): number {
   return Math.min(SEVERITY[p.sshOverSessionManager], SEVERITY[p.portForwarding]);
 }
 
-/** The report reduced to its non-compliant items, the `keep` most severe of each kind. */
-export function summarize(
-  report: AuditReport,
-  keep: number,
-  hint: string,
-): AuditReport & { omitted: Record<string, number>; note: string } {
+export type Summary = AuditReport & { omitted: Record<string, number>; note: string };
+
+/**
+ * The report reduced to its non-compliant items, the `keep` most severe of each kind, for any `keep`.
+ * A search for the largest summary that fits asks for many: the items are filtered and sorted once,
+ * and each summary only takes the first `keep` of them.
+ */
+export function summarizer(report: AuditReport, hint: string): (keep: number) => Summary {
   const principals = report.principals
     .filter((p) => p.compliance === 'NON_COMPLIANT')
     .sort((a, b) => severityOf(a) - severityOf(b) || a.arn.localeCompare(b.arn));
@@ -30,31 +32,33 @@ export function summarize(
     .sort((a, b) => b.exposedTo - a.exposedTo);
   const rank = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 } as const;
   const findings = [...report.findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
-  // Counts of what is not listed: non-compliant items beyond `keep`, and every compliant one.
-  const omitted = {
-    principals: report.principals.length - Math.min(keep, principals.length),
-    nonCompliantPrincipals: principals.length - Math.min(keep, principals.length),
-    instances: report.instances.length - Math.min(keep, instances.length),
-    nonCompliantInstances: instances.length - Math.min(keep, instances.length),
-    findings: report.findings.length - Math.min(keep, findings.length),
-    gaps: report.gaps.length - Math.min(keep, report.gaps.length),
-    guardrailStatements:
-      report.guardrail.statements.length - Math.min(keep, report.guardrail.statements.length),
-  };
-  return {
-    ...report,
-    principals: principals.slice(0, keep),
-    instances: instances.slice(0, keep),
-    findings: findings.slice(0, keep),
-    gaps: report.gaps.slice(0, keep),
-    guardrail: { ...report.guardrail, statements: report.guardrail.statements.slice(0, keep) },
-    omitted,
-    note:
-      `Summary: at most ${keep} of the most severe items of each kind are listed. Not listed: ` +
-      `${omitted.nonCompliantPrincipals} of ${principals.length} non-compliant principals, ` +
-      `${omitted.nonCompliantInstances} of ${instances.length} non-compliant instances, ` +
-      `${omitted.findings} of ${report.findings.length} findings and ${omitted.gaps} of ${report.gaps.length} gaps; ` +
-      `compliant principals and instances are counted in the summary, not listed. ${hint}`,
+  return (keep) => {
+    // Counts of what is not listed: non-compliant items beyond `keep`, and every compliant one.
+    const omitted = {
+      principals: report.principals.length - Math.min(keep, principals.length),
+      nonCompliantPrincipals: principals.length - Math.min(keep, principals.length),
+      instances: report.instances.length - Math.min(keep, instances.length),
+      nonCompliantInstances: instances.length - Math.min(keep, instances.length),
+      findings: report.findings.length - Math.min(keep, findings.length),
+      gaps: report.gaps.length - Math.min(keep, report.gaps.length),
+      guardrailStatements:
+        report.guardrail.statements.length - Math.min(keep, report.guardrail.statements.length),
+    };
+    return {
+      ...report,
+      principals: principals.slice(0, keep),
+      instances: instances.slice(0, keep),
+      findings: findings.slice(0, keep),
+      gaps: report.gaps.slice(0, keep),
+      guardrail: { ...report.guardrail, statements: report.guardrail.statements.slice(0, keep) },
+      omitted,
+      note:
+        `Summary: at most ${keep} of the most severe items of each kind are listed. Not listed: ` +
+        `${omitted.nonCompliantPrincipals} of ${principals.length} non-compliant principals, ` +
+        `${omitted.nonCompliantInstances} of ${instances.length} non-compliant instances, ` +
+        `${omitted.findings} of ${report.findings.length} findings and ${omitted.gaps} of ${report.gaps.length} gaps; ` +
+        `compliant principals and instances are counted in the summary, not listed. ${hint}`,
+    };
   };
 }
 
