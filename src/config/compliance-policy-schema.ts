@@ -7,15 +7,18 @@ import { DEFAULT_MINIMUM_AGENT_VERSION } from './defaults';
  */
 const agentVersion = z.string().regex(/^\d+(\.\d+){0,3}$/, 'must be a version such as "3.3.1142.0"');
 
+/** An EC2 instance or hybrid managed node id, as the policy and the on-demand event name them. */
+export const instanceIdSchema = z
+  .string()
+  .regex(/^(i|mi)-[0-9a-f]+$/, 'must be an instance id such as i-0123456789abcdef0');
+
 export const compliancePolicySchema = z.strictObject({
   /** Principals allowed to use SSH over Session Manager (break-glass roles), as ARN globs with `*` and `?`. */
   exemptPrincipals: z.array(z.string().min(1)).default([]),
   /** Instances that may be reached: by instance id, or by any of these tag key/value pairs (value `*`: any value). */
   exemptInstances: z
     .strictObject({
-      ids: z
-        .array(z.string().regex(/^(i|mi)-[0-9a-f]+$/, 'must be an instance id such as i-0123456789abcdef0'))
-        .default([]),
+      ids: z.array(instanceIdSchema).default([]),
       tags: z.record(z.string().min(1), z.string()).default({}),
     })
     .default({ ids: [], tags: {} }),

@@ -61,7 +61,8 @@ export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 }
 
-function firstIssue(error: z.ZodError, where: string): string {
+/** The first problem zod found, as one line: `where.path: message`. */
+export function firstIssue(error: z.ZodError, where: string): string {
   const issue = error.issues[0] as z.core.$ZodIssue;
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
   return `${where}${path}: ${issue.message}`;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { CompliancePolicy } from '../config/compliance-policy';
+import { instanceIdSchema } from '../config/compliance-policy-schema';
 import { renderJson, renderMarkdown, renderText, type AuditReport } from '../report';
 import { largestFitting, summarizer } from '../report/summary';
 import { audit } from '../rules/audit';
 import type { AccountSnapshot } from '../snapshot/types';
-import { InvalidEventError } from './config-event';
+import { firstIssue, InvalidEventError } from './config-event';
 
 /**
  * The on-demand run, for the Lambda console's Test button. `{}` audits everything and returns the
@@ -12,9 +13,7 @@ import { InvalidEventError } from './config-event';
  */
 export const onDemandEventSchema = z.strictObject({
   principalArns: z.array(z.string().startsWith('arn:')).optional(),
-  instanceIds: z
-    .array(z.string().regex(/^(i|mi)-[0-9a-f]+$/, 'must be an instance id such as i-0123456789abcdef0'))
-    .optional(),
+  instanceIds: z.array(instanceIdSchema).optional(),
   format: z.enum(['json', 'text', 'markdown']).optional(),
 });
 
@@ -23,9 +22,7 @@ export type OnDemandEvent = z.output<typeof onDemandEventSchema>;
 export function parseOnDemandEvent(event: unknown): OnDemandEvent {
   const parsed = onDemandEventSchema.safeParse(event ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    throw new InvalidEventError(`event${path}: ${issue.message}`, { cause: parsed.error });
+    throw new InvalidEventError(firstIssue(parsed.error, 'event'), { cause: parsed.error });
   }
   return parsed.data;
 }
