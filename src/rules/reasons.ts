@@ -1,7 +1,7 @@
 import type { Decision, StatementRef } from '../iam';
 import type { Reason } from '../report/types';
 import type { Writable } from '../util/writable';
-import type { TargetDecision } from './session-access';
+import { UNLISTED_INSTANCES, type TargetDecision } from './session-access';
 
 function statementName(ref: StatementRef): string {
   return ref.sid !== undefined ? `statement "${ref.sid}"` : `statement #${ref.index}`;
@@ -49,7 +49,7 @@ export function decisionReasons(
   resourceArn: string,
   decision: Decision,
 ): Reason[] {
-  if (decision.decision === 'unknown' && decision.invalidPolicies.length === 0) {
+  if (decision === UNLISTED_INSTANCES) {
     return [
       {
         resource,

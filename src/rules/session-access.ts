@@ -97,7 +97,7 @@ const PRINCIPAL_KEYS: Record<Principal['type'], RegExp> = {
 };
 
 /** The decision on instances the snapshot does not list: unknown, with nothing to cite. */
-const UNLISTED_INSTANCES: Decision = Object.freeze({
+export const UNLISTED_INSTANCES: Decision = Object.freeze({
   decision: 'unknown',
   invalidPolicies: [],
   statements: [],
