@@ -78,6 +78,8 @@ export function audit(
   // their instance count and id list, and the classes where access violates the policy.
   interface Derived {
     readonly count: number;
+    /** Every SSH-capable instance, and the inventory is complete: the list is "*". */
+    readonly all: boolean;
     readonly list: '*' | readonly string[];
     readonly violating: readonly number[];
   }
@@ -100,7 +102,7 @@ export function audit(
   const sortedClassIds = Int32Array.from(order, (i) => classOf.get(targets[i] as ManagedInstance) as number);
   const lists = new Map<string, '*' | readonly string[]>();
   const derivedOf = new WeakMap<readonly Access[], Derived>();
-  const NOTHING: Derived = { count: 0, list: [], violating: [] };
+  const NOTHING: Derived = { count: 0, all: false, list: [], violating: [] };
   const derived = (d: DocumentAccess | undefined): Derived => {
     const perClass = d?.perClass;
     if (!perClass) return NOTHING;
@@ -116,11 +118,12 @@ export function audit(
       }
       if (!classExempt[id] && violation(access)) violating.push(id);
     });
+    const all = !unlistedInstances && capableCount > 0 && count === capableCount;
     // Many arrays reach the same classes (every EC2 instance, one team's instances): one list each.
     const key = reached.join(',');
     let list = lists.get(key);
     if (!list) {
-      if (!unlistedInstances && capableCount > 0 && count === capableCount) list = '*';
+      if (all) list = '*';
       else {
         const inSet = new Uint8Array(classes.length);
         for (const id of reached) inSet[id] = 1;
@@ -131,7 +134,7 @@ export function audit(
       }
       lists.set(key, list);
     }
-    found = { count, list, violating };
+    found = { count, all, list, violating };
     derivedOf.set(perClass, found);
     return found;
   };
@@ -147,12 +150,12 @@ export function audit(
     const others = pa.documents.filter((d) => !d.document.ssh);
     const granted = pa.documents.filter((d) => d.access !== 'denied');
     const sessionDocuments: DocumentAccessReport[] = granted.map((d) => {
-      const { count } = derived(d);
+      const { count, all } = derived(d);
       return {
         document: d.document.name,
         access: d.access,
         reachableInstanceCount: count,
-        reachesAllInstances: !unlistedInstances && capableCount > 0 && count === capableCount,
+        reachesAllInstances: all,
       };
     });
 
