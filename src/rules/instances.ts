@@ -27,8 +27,12 @@ export interface ManagedInstance {
   readonly placeholder?: boolean;
 }
 
-export function instanceArn(info: InstanceInformation, account: AccountSnapshot['account']): string {
-  return isHybrid(info)
+export function instanceArn(
+  info: InstanceInformation,
+  account: AccountSnapshot['account'],
+  hybrid = isHybrid(info),
+): string {
+  return hybrid
     ? `arn:${account.partition}:ssm:${account.region}:${account.id}:managed-instance/${info.InstanceId}`
     : `arn:${account.partition}:ec2:${account.region}:${account.id}:instance/${info.InstanceId}`;
 }
@@ -95,6 +99,7 @@ export const NO_TAGS: RequestContext = resourceTagContext({});
 
 function capability(
   info: InstanceInformation,
+  hybrid: boolean,
   tier: AccountSnapshot['activationTier'],
 ): { capable: boolean; why: string } {
   const agentOk = isAtLeast(info.AgentVersion, MINIMUM_SSH_AGENT_VERSION);
@@ -108,7 +113,7 @@ function capability(
     agentOk === undefined
       ? `SSM Agent version ${info.AgentVersion === undefined ? 'is not reported' : `"${info.AgentVersion}" is unreadable`} (assumed capable)`
       : `SSM Agent ${info.AgentVersion} supports SSH`;
-  if (!isHybrid(info)) return { capable: true, why: agentNote };
+  if (!hybrid) return { capable: true, why: agentNote };
   if (tier === 'standard') {
     return {
       capable: false,
@@ -128,18 +133,19 @@ export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedI
   const instances = snapshot.instances.map((info): ManagedInstance => {
     // Undefined for an instance whose tags were not read (see parse-snapshot.ts): unknown, not untagged.
     const tags = snapshot.tags?.[info.InstanceId];
-    const capabilityKey = `${isHybrid(info) ? 'mi' : 'i'}\u0000${info.AgentVersion ?? ''}\u0000${info.AgentVersion === undefined}`;
+    const hybrid = isHybrid(info);
+    const capabilityKey = `${hybrid ? 'mi' : 'i'}\u0000${info.AgentVersion ?? ''}\u0000${info.AgentVersion === undefined}`;
     let found = capabilities.get(capabilityKey);
     if (!found) {
-      found = capability(info, snapshot.activationTier);
+      found = capability(info, hybrid, snapshot.activationTier);
       capabilities.set(capabilityKey, found);
     }
     const { capable, why } = found;
     return {
       info,
       instanceId: info.InstanceId,
-      arn: instanceArn(info, snapshot.account),
-      hybrid: isHybrid(info),
+      arn: instanceArn(info, snapshot.account, hybrid),
+      hybrid,
       tags,
       context: resourceTagContext(tags, tagKeys),
       sshCapable: capable,
