@@ -2,6 +2,7 @@ import { ABSENT, requestContext, UNKNOWN, type KeyState, type RequestContext } f
 import { isHybrid } from '../snapshot/instance-kind';
 import type { AccountSnapshot, Gap, InstanceInformation } from '../snapshot/types';
 import { isAtLeast, MINIMUM_SSH_AGENT_VERSION } from './agent-version';
+import { TAG_PREFIXES } from './statement-parts';
 
 /**
  * Managed instances as the audit sees them: their ARN (the StartSession target), their tags (for
@@ -36,9 +37,6 @@ export function instanceArn(
     ? `arn:${account.partition}:ssm:${account.region}:${account.id}:managed-instance/${info.InstanceId}`
     : `arn:${account.partition}:ec2:${account.region}:${account.id}:instance/${info.InstanceId}`;
 }
-
-/** Both are 16 characters long. */
-const TAG_PREFIXES = ['ssm:resourcetag/', 'aws:resourcetag/'] as const;
 
 /**
  * For each distinct set of tag keys, which key a lower-cased name stands for. IAM compares condition
@@ -77,7 +75,8 @@ class ResourceTagContext implements RequestContext {
 
   lookup(key: string): KeyState {
     const lower = key.toLowerCase();
-    const prefix = lower.startsWith(TAG_PREFIXES[0]) || lower.startsWith(TAG_PREFIXES[1]) ? 16 : 0;
+    const [ssm, aws] = TAG_PREFIXES;
+    const prefix = lower.startsWith(ssm) ? ssm.length : lower.startsWith(aws) ? aws.length : 0;
     if (prefix === 0) return UNKNOWN;
     this.keys ??= this.index.keysOf(this.tags);
     const tag = this.keys.get(lower.slice(prefix));

@@ -5,8 +5,11 @@ import { requestContext, type CompiledCondition, type CompiledPattern } from '..
  * statement, defined once so that the two always tell instances apart the same way.
  */
 
+/** The prefixes, in lower case, of condition keys on a resource's tags. */
+export const TAG_PREFIXES = ['ssm:resourcetag/', 'aws:resourcetag/'] as const;
+
 /** Condition keys on an instance's tags, the only request keys that differ between instances. */
-export const TAG_KEY = /^(ssm:resourcetag|aws:resourcetag)\//i;
+export const TAG_KEY = new RegExp(`^(${TAG_PREFIXES.join('|')})`, 'i');
 
 /** A context that knows no key: for matching patterns that have no policy variables. */
 export const NOTHING_KNOWN = requestContext();
