@@ -218,9 +218,12 @@ export function evaluate(
   if (policies.boundary) layers.push(evaluateLayer('boundary', policies.boundary));
   for (const level of policies.scpLevels ?? []) layers.push(evaluateLayer('scp', level));
 
-  const definiteDenies = denies.filter((d) => !d.conditional);
-  if (deny === 'yes') return { decision: 'denied', denial: 'explicit', statements: definiteDenies };
-  if (invalid.length > 0) {
+  const allow = layers.reduce<Tri>((acc, l) => triAnd(acc, l.allow), 'yes');
+  const verdict = verdictOf(deny, invalid.length > 0, allow);
+  if (verdict === 'denied' && deny === 'yes') {
+    return { decision: 'denied', denial: 'explicit', statements: denies.filter((d) => !d.conditional) };
+  }
+  if (verdict === 'unknown') {
     // Fail closed: a policy we cannot read might allow or deny anything.
     return {
       decision: 'unknown',
@@ -228,9 +231,7 @@ export function evaluate(
       statements: [...layers.flatMap((l) => l.allows), ...denies],
     };
   }
-
-  const allow = layers.reduce<Tri>((acc, l) => triAnd(acc, l.allow), 'yes');
-  if (allow === 'no') {
+  if (verdict === 'denied') {
     return {
       decision: 'denied',
       denial: 'implicit',
@@ -242,16 +243,26 @@ export function evaluate(
   const deciding = layers.flatMap((l) =>
     l.allow === 'yes' ? l.allows.filter((a) => !a.conditional) : l.allows,
   );
-  if (allow === 'maybe' || deny === 'maybe') {
-    return { decision: 'conditional', statements: [...deciding, ...denies] };
-  }
+  if (verdict === 'conditional') return { decision: 'conditional', statements: [...deciding, ...denies] };
   return { decision: 'allowed', statements: deciding };
+}
+
+/**
+ * The verdict from what the layers found, in the order IAM applies: an explicit Deny, then a policy
+ * that cannot be read (fail closed), then a missing Allow, then anything that holds only sometimes.
+ * `evaluate` and `evaluateVerdict` both decide here.
+ */
+function verdictOf(deny: Tri, invalid: boolean, allow: Tri): Decision['decision'] {
+  if (deny === 'yes') return 'denied';
+  if (invalid) return 'unknown';
+  if (allow === 'no') return 'denied';
+  return allow === 'maybe' || deny === 'maybe' ? 'conditional' : 'allowed';
 }
 
 /**
  * Only the verdict of `evaluate`, without collecting the deciding statements: what the audit needs for
  * every (principal, instance class) pair, where building explanations would dominate the cost. It
- * follows the same order as `evaluate`, and a test holds the two to the same answers.
+ * decides in the same place as `evaluate` (verdictOf), and a test holds the two to the same answers.
  */
 export function evaluateVerdict(
   policies: PolicySet,
@@ -278,8 +289,5 @@ export function evaluateVerdict(
   let allow = layer(policies.identity);
   if (policies.boundary) allow = triAnd(allow, layer(policies.boundary));
   for (const level of policies.scpLevels ?? []) allow = triAnd(allow, layer(level));
-  if (deny === 'yes') return 'denied';
-  if (invalid) return 'unknown';
-  if (allow === 'no') return 'denied';
-  return allow === 'maybe' || deny === 'maybe' ? 'conditional' : 'allowed';
+  return verdictOf(deny, invalid, allow);
 }
