@@ -1,6 +1,6 @@
 import { evaluateCondition, type CompiledCondition, type CompiledPattern, type CompiledPolicy } from '../iam';
 import type { ManagedInstance } from './instances';
-import { partitionBy, refine, wholePartition } from './partition';
+import { firstMembers, partitionBy, refine, wholePartition } from './partition';
 import { conditionKey, NOTHING_KNOWN, patternKey, TAG_KEY } from './statement-parts';
 
 /**
@@ -91,21 +91,11 @@ export class TagValues {
     const lower = key.toLowerCase();
     let found = this.byKey.get(lower);
     if (!found) {
-      const numbers = new Map<string, number>();
-      const firstWith: number[] = [];
-      const ids = new Int32Array(this.instances.length);
-      this.instances.forEach((instance, i) => {
+      const byValue = partitionBy(this.instances, (instance) => {
         const state = instance.context.lookup(key);
-        const text = state.state === 'present' ? `=${state.values.join('\u0001')}` : state.state;
-        let id = numbers.get(text);
-        if (id === undefined) {
-          id = numbers.size;
-          numbers.set(text, id);
-          firstWith.push(i);
-        }
-        ids[i] = id;
+        return state.state === 'present' ? `=${state.values.join('\u0001')}` : state.state;
       });
-      found = { ids, values: numbers.size, firstWith };
+      found = { ids: byValue.group, values: byValue.groups, firstWith: firstMembers(byValue) };
       this.byKey.set(lower, found);
     }
     return found;
@@ -141,24 +131,18 @@ interface ArnHeads {
 
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
+function arnHead(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  // A wildcard's `.*` stops at a line break: an id with one is a head of its own.
+  return LINE_BREAK.test(arn.slice(slash + 1)) ? arn : arn.slice(0, slash + 1);
+}
+
 function arnHeads(instances: readonly ManagedInstance[]): ArnHeads {
-  const ids = new Map<string, number>();
-  const members: number[][] = [];
-  instances.forEach((instance, i) => {
-    const slash = instance.arn.lastIndexOf('/');
-    // A wildcard's `.*` stops at a line break: an id with one is a head of its own.
-    const head = LINE_BREAK.test(instance.arn.slice(slash + 1))
-      ? instance.arn
-      : instance.arn.slice(0, slash + 1);
-    let id = ids.get(head);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(head, id);
-      members.push([]);
-    }
-    (members[id] as number[]).push(i);
-  });
-  return { heads: [...ids.keys()], members };
+  const byHead = partitionBy(instances, (instance) => arnHead(instance.arn));
+  const members = Array.from({ length: byHead.groups }, (): number[] => []);
+  byHead.group.forEach((g, i) => (members[g] as number[]).push(i));
+  const heads = firstMembers(byHead).map((i) => arnHead((instances[i] as ManagedInstance).arn));
+  return { heads, members };
 }
 
 /** The literal text before the first wildcard. */

@@ -37,6 +37,15 @@ export function partitionBy<T>(items: readonly T[], key: (item: T) => string | n
   return { group, groups: ids.size };
 }
 
+/** The first item of each group, by group: groups are numbered in order of first appearance. */
+export function firstMembers(partition: Partition): number[] {
+  const first: number[] = [];
+  partition.group.forEach((g, i) => {
+    if (g === first.length) first.push(i);
+  });
+  return first;
+}
+
 /**
  * The common refinement of a partition and a vector of values in [0, values): two items stay in one
  * group only when they were in one group and have the same value.

@@ -1,4 +1,10 @@
-import { partitionBy, refine, separatePartition, wholePartition } from '../../src/rules/partition';
+import {
+  firstMembers,
+  partitionBy,
+  refine,
+  separatePartition,
+  wholePartition,
+} from '../../src/rules/partition';
 
 /** The groups as lists of item indices, which is what a partition means whatever its numbering. */
 function groupsOf(group: Int32Array): number[][] {
@@ -63,5 +69,10 @@ describe('partitions of items, refined one distinction at a time', () => {
     expect(groupsOf(wholePartition(3).group)).toEqual([[0, 1, 2]]);
     expect(groupsOf(separatePartition(3).group)).toEqual([[0], [1], [2]]);
     expect(wholePartition(0).groups).toBe(0);
+  });
+
+  it('names the first item of each group', () => {
+    expect(firstMembers(partitionBy(['b', 'a', 'b', 'c', 'a'], (x) => x))).toEqual([0, 1, 3]);
+    expect(firstMembers(wholePartition(0))).toEqual([]);
   });
 });
