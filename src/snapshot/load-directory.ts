@@ -64,17 +64,16 @@ export async function loadSnapshotDirectory(dir: string): Promise<AccountSnapsho
   if (!info.isDirectory()) throw new SnapshotInputError(dir, 'not a directory');
 
   const texts: SnapshotTexts = {};
-  await Promise.all(
-    (Object.keys(SNAPSHOT_FILES) as SnapshotFileKey[]).map(async (key) => {
-      const path = join(dir, SNAPSHOT_FILES[key]);
-      try {
-        texts[key] = readText(path);
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw new SnapshotInputError(path, `cannot be read (${(cause as Error).message})`, { cause });
-      }
-    }),
-  );
+  for (const key of Object.keys(SNAPSHOT_FILES) as SnapshotFileKey[]) {
+    const path = join(dir, SNAPSHOT_FILES[key]);
+    try {
+      texts[key] = readText(path);
+    } catch (cause) {
+      // A missing file is for parseSnapshot to judge: required, or a gap.
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new SnapshotInputError(path, `cannot be read (${(cause as Error).message})`, { cause });
+    }
+  }
   try {
     return parseSnapshot(texts);
   } catch (error) {
