@@ -75,14 +75,39 @@ export function audit(
 
   // Principals with the same policies share their per-class access arrays (see session-access.ts), so
   // everything derived from one is computed once per array: the capable classes definitely reached,
-  // their instance count and id list, and the classes where access violates the policy.
+  // their instance count, and the classes where access violates the policy.
   interface Derived {
     readonly count: number;
     /** Every SSH-capable instance, and the inventory is complete: the list is "*". */
     readonly all: boolean;
-    readonly list: '*' | readonly string[];
+    /** The ids of the capable classes definitely reached, joined: equal for equal reach. */
+    readonly reachKey: string;
+    readonly reached: readonly number[];
     readonly violating: readonly number[];
   }
+  const derivedOf = new WeakMap<readonly Access[], Derived>();
+  const NOTHING: Derived = { count: 0, all: false, reachKey: '', reached: [], violating: [] };
+  const derived = (d: DocumentAccess | undefined): Derived => {
+    const perClass = d?.perClass;
+    if (!perClass) return NOTHING;
+    let found = derivedOf.get(perClass);
+    if (found) return found;
+    const reached: number[] = [];
+    const violating: number[] = [];
+    let count = 0;
+    perClass.forEach((access, id) => {
+      if (access === 'allowed' && classCapable[id]) {
+        reached.push(id);
+        count += (classes[id] as InstanceClass).members.length;
+      }
+      if (!classExempt[id] && violation(access)) violating.push(id);
+    });
+    const all = !unlistedInstances && capableCount > 0 && count === capableCount;
+    found = { count, all, reachKey: reached.join(','), reached, violating };
+    derivedOf.set(perClass, found);
+    return found;
+  };
+
   // Every instance once, sorted by id, with its class: a reach list is a filter of this, no sorting.
   const classOf = new Map<ManagedInstance, number>();
   for (const c of classes) for (const m of c.members) classOf.set(m, c.id);
@@ -100,43 +125,24 @@ export function audit(
     });
   const sortedIds = order.map((i) => ids[i] as string);
   const sortedClassIds = Int32Array.from(order, (i) => classOf.get(targets[i] as ManagedInstance) as number);
+  // Only the SSH document's reach is listed in the report, and many principals reach the same classes
+  // (every EC2 instance, one team's instances): one list per distinct reach, made when first needed.
   const lists = new Map<string, '*' | readonly string[]>();
-  const derivedOf = new WeakMap<readonly Access[], Derived>();
-  const NOTHING: Derived = { count: 0, all: false, list: [], violating: [] };
-  const derived = (d: DocumentAccess | undefined): Derived => {
-    const perClass = d?.perClass;
-    if (!perClass) return NOTHING;
-    let found = derivedOf.get(perClass);
-    if (found) return found;
-    const reached: number[] = [];
-    const violating: number[] = [];
-    let count = 0;
-    perClass.forEach((access, id) => {
-      if (access === 'allowed' && classCapable[id]) {
-        reached.push(id);
-        count += (classes[id] as InstanceClass).members.length;
-      }
-      if (!classExempt[id] && violation(access)) violating.push(id);
-    });
-    const all = !unlistedInstances && capableCount > 0 && count === capableCount;
-    // Many arrays reach the same classes (every EC2 instance, one team's instances): one list each.
-    const key = reached.join(',');
-    let list = lists.get(key);
+  const reachList = (reach: Derived): '*' | readonly string[] => {
+    let list = lists.get(reach.reachKey);
     if (!list) {
-      if (all) list = '*';
+      if (reach.all) list = '*';
       else {
         const inSet = new Uint8Array(classes.length);
-        for (const id of reached) inSet[id] = 1;
-        const ids: string[] = [];
+        for (const id of reach.reached) inSet[id] = 1;
+        const found: string[] = [];
         for (let i = 0; i < sortedIds.length; i++)
-          if (inSet[sortedClassIds[i] as number] === 1) ids.push(sortedIds[i] as string);
-        list = ids;
+          if (inSet[sortedClassIds[i] as number] === 1) found.push(sortedIds[i] as string);
+        list = found;
       }
-      lists.set(key, list);
+      lists.set(reach.reachKey, list);
     }
-    found = { count, all, list, violating };
-    derivedOf.set(perClass, found);
-    return found;
+    return list;
   };
 
   const exposure = new Array<number>(classes.length).fill(0);
@@ -178,7 +184,7 @@ export function audit(
       name: p.name,
       id: p.id,
       sshOverSessionManager: ssh?.access ?? 'denied',
-      sshReachableInstances: derived(ssh).list,
+      sshReachableInstances: reachList(derived(ssh)),
       portForwarding: mostAccess(others.map((d) => d.access)),
       sessionDocuments,
       exempt,
