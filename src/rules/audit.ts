@@ -40,7 +40,6 @@ export function audit(
   const exemptions = compileExemptions(policy);
   const inventory = buildPrincipals(snapshot.iam, snapshot.account.id);
   const { instances, gaps: instanceGaps } = buildInstances(snapshot);
-  const { documents, gaps: documentGaps } = portDocuments(snapshot);
 
   // A truncated file means instances or principals exist that the audit cannot see (fail closed).
   const unlistedInstances = snapshot.gaps.some((g) => g.source === 'instances');
@@ -57,6 +56,7 @@ export function audit(
   const distinctPolicies = [
     ...new Set(inventory.attachedPolicies.flatMap((a) => (a.compiled.ok ? [a.compiled.policy] : []))),
   ] as CompiledPolicy[];
+  const { documents, gaps: documentGaps } = portDocuments(snapshot, distinctPolicies);
   const classes = classifyInstances(
     targets,
     distinctPolicies,

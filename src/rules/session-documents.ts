@@ -1,6 +1,6 @@
 import type { AccountSnapshot, Gap } from '../snapshot/types';
 import { NO_TAGS } from './instances';
-import { requestContext, type RequestContext } from '../iam';
+import { requestContext, type CompiledPolicy, type RequestContext } from '../iam';
 
 /**
  * The session documents that open unaudited sessions: every Session document whose `sessionType` is
@@ -50,7 +50,20 @@ export function documentArn(
   return `arn:${account.partition}:ssm:${account.region}:${accountField}:document/${name}`;
 }
 
-export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocument[]; gaps: Gap[] } {
+/** The session types Session Manager defines; a Session document of any other type is not understood. */
+const SESSION_TYPES = new Set(['Port', 'Standard_Stream', 'InteractiveCommands', 'NonInteractiveCommands']);
+
+/**
+ * The Port documents a principal may be able to start a session with: the AWS-owned ones, and the
+ * customer-owned ones the snapshot lists. When the list is missing or cut short, the documents it
+ * does not show may be Port documents too: stand-ins take their place (see `placeholder`), one for any
+ * name and one for each document name the account's StartSession statements allow, so that a grant
+ * on one named document is seen as well as a grant on `document/*`.
+ */
+export function portDocuments(
+  snapshot: AccountSnapshot,
+  policies: readonly CompiledPolicy[] = [],
+): { documents: PortDocument[]; gaps: Gap[] } {
   const gaps: Gap[] = [];
   const documents = new Map<string, PortDocument>();
   const add = (name: string, owner: string | undefined): void => {
@@ -64,33 +77,75 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
       context: awsOwned ? NO_TAGS : UNKNOWN_TAGS,
     });
   };
-  for (const name of AWS_OWNED_PORT_DOCUMENTS) add(name, 'Amazon');
-  if (snapshot.sessionDocuments === undefined) {
-    gaps.push({
-      source: 'session-documents',
-      message:
-        'the Session documents were not listed, so customer-owned port-forwarding documents are unknown',
-    });
-    documents.set(UNLISTED_DOCUMENT, {
-      name: UNLISTED_DOCUMENT,
-      arn: documentArn(UNLISTED_DOCUMENT, snapshot.account.id, snapshot.account),
+  const standIn = (name: string, arnName: string): void => {
+    documents.set(name, {
+      name,
+      arn: documentArn(arnName, snapshot.account.id, snapshot.account),
       awsOwned: false,
       ssh: false,
       context: UNKNOWN_TAGS,
       placeholder: true,
     });
-  } else {
-    for (const doc of snapshot.sessionDocuments) {
-      if (doc.SessionType === 'Port') add(doc.Name, doc.Owner);
-      else if (doc.SessionType === undefined) {
-        // Fail closed: a document whose type we could not read may open a Port session.
-        add(doc.Name, doc.Owner);
-        gaps.push({
-          source: `session-documents/${doc.Name}`,
-          message: `the sessionType of ${doc.Name} is unknown; treated as Port`,
-        });
-      }
+  };
+  for (const name of AWS_OWNED_PORT_DOCUMENTS) add(name, 'Amazon');
+  const listed = new Set<string>();
+  for (const doc of snapshot.sessionDocuments ?? []) {
+    listed.add(doc.Name);
+    if (doc.SessionType === 'Port') add(doc.Name, doc.Owner);
+    else if (doc.SessionType === undefined || !SESSION_TYPES.has(doc.SessionType)) {
+      // Fail closed: a document whose type we could not read, or do not know, may open a Port session.
+      add(doc.Name, doc.Owner);
+      gaps.push({
+        source: `session-documents/${doc.Name}`,
+        message:
+          doc.SessionType === undefined
+            ? `the sessionType of ${doc.Name} is unknown; treated as Port`
+            : `the sessionType of ${doc.Name} is ${JSON.stringify(doc.SessionType)}, which Session Manager does not define; treated as Port`,
+      });
+    }
+  }
+  const incomplete =
+    snapshot.sessionDocuments === undefined || snapshot.gaps.some((g) => g.source === 'session-documents');
+  if (incomplete) {
+    if (snapshot.sessionDocuments === undefined) {
+      gaps.push({
+        source: 'session-documents',
+        message:
+          'the Session documents were not listed, so customer-owned port-forwarding documents are unknown',
+      });
+    }
+    standIn(UNLISTED_DOCUMENT, UNLISTED_DOCUMENT);
+    for (const { label, name } of allowedDocumentNames(policies)) {
+      if (!listed.has(name) && !documents.has(name)) standIn(`${UNLISTED_DOCUMENT} ${label}`, name);
     }
   }
   return { documents: [...documents.values()], gaps };
+}
+
+/** The document name prefixes SSM reserves for AWS (CreateDocument rejects them). */
+const RESERVED_PREFIX = /^(aws|amazon|amzn)/i;
+
+/**
+ * A document name for each document pattern the StartSession statements allow, that the pattern
+ * matches: the name itself, or with `*` left empty and `?` as one letter. A pattern with a policy
+ * variable names a document only per principal, and is left to the stand-in for any name.
+ */
+function allowedDocumentNames(policies: readonly CompiledPolicy[]): { label: string; name: string }[] {
+  const found = new Map<string, string>();
+  for (const policy of policies) {
+    for (const statement of policy.statementsFor('ssm:StartSession')) {
+      if (statement.effect !== 'Allow' || statement.resources.negated) continue;
+      for (const { source } of statement.resources.patterns) {
+        // arn:partition:service:region:account:document/NAME; the name part may hold colons.
+        const resource = source.split(':').slice(5).join(':');
+        if (!resource.startsWith('document/') || source.includes('${')) continue;
+        const label = resource.slice('document/'.length);
+        const name = label.replace(/\*/g, '').replace(/\?/g, 'x');
+        // Only AWS may create documents whose names begin with these: no customer document matches.
+        if (!name || RESERVED_PREFIX.test(name) || found.has(name)) continue;
+        found.set(name, label);
+      }
+    }
+  }
+  return [...found].map(([name, label]) => ({ label, name }));
 }

@@ -24,11 +24,12 @@ function combine(d: Decision, i: Decision): Access {
 }
 
 export function bruteForce(snapshot: AccountSnapshot): Map<string, BruteForcePrincipal> {
-  const { principals } = buildPrincipals(snapshot.iam, snapshot.account.id);
+  const { principals, attachedPolicies } = buildPrincipals(snapshot.iam, snapshot.account.id);
   const { instances: inventory } = buildInstances(snapshot);
   // DESIGN.md: with an empty inventory, ask about a representative instance in the account and region.
   const instances = inventory.length ? inventory : [representativeInstance(snapshot.account)];
-  const { documents } = portDocuments(snapshot);
+  const policies = [...new Set(attachedPolicies.flatMap((a) => (a.compiled.ok ? [a.compiled.policy] : [])))];
+  const { documents } = portDocuments(snapshot, policies);
   const capable = inventory.filter((i) => i.sshCapable).map((i) => i.instanceId);
   const out = new Map<string, BruteForcePrincipal>();
   for (const p of principals) {
