@@ -142,19 +142,20 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
 
   const iamValue = read('iam');
   const iam = validate('iamFile', iamValue, SNAPSHOT_FILES.iam);
-  if (iam.IsTruncated === true) {
+  const iamCut = truncation(iam);
+  if (iamCut) {
     gaps.push({
       source: 'iam',
-      message:
-        'iam.json is truncated (IsTruncated: true): principals and policies after the last page are missing',
+      message: `iam.json is truncated (${iamCut}): principals and policies after the last page are missing`,
     });
   }
 
   const instances = validate('instancesFile', read('instances'), SNAPSHOT_FILES.instances);
-  if (instances.NextToken) {
+  const instancesCut = truncation(instances);
+  if (instancesCut) {
     gaps.push({
       source: 'instances',
-      message: 'instances.json is truncated (NextToken present): instances after the last page are missing',
+      message: `instances.json is truncated (${instancesCut}): instances after the last page are missing`,
     });
   }
 
@@ -229,15 +230,20 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   let sessionDocuments: AccountSnapshot['sessionDocuments'];
   const docsValue = optional('sessionDocuments', 'customer-owned port-forwarding documents are unknown');
   if (docsValue !== undefined) {
-    sessionDocuments = validate(
-      'sessionDocumentsFile',
-      docsValue,
-      SNAPSHOT_FILES.sessionDocuments,
-    ).DocumentIdentifiers.map((d) => ({
+    const file = validate('sessionDocumentsFile', docsValue, SNAPSHOT_FILES.sessionDocuments);
+    sessionDocuments = file.DocumentIdentifiers.map((d) => ({
       Name: d.Name,
       ...(d.Owner !== undefined ? { Owner: d.Owner } : {}),
       ...(d.SessionType !== undefined ? { SessionType: d.SessionType } : {}),
     }));
+    const cut = truncation(file);
+    if (cut) {
+      // The listed documents are known; the rules treat the missing ones as they treat an unlisted file.
+      gaps.push({
+        source: 'session-documents',
+        message: `session-documents.json is truncated (${cut}): Session documents after the last page are unknown`,
+      });
+    }
   }
 
   let tags: AccountSnapshot['tags'];
@@ -247,27 +253,15 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   );
   if (tagsValue !== undefined) {
     const file = validate('tagsFile', tagsValue, SNAPSHOT_FILES.tags);
-    const byResource: Record<string, Record<string, string>> = {};
-    for (const t of file.Tags) (byResource[t.ResourceId] ??= {})[t.Key] = t.Value;
-    // `ec2 describe-tags` covers every EC2 instance and omits untagged ones, so an EC2 instance without
-    // entries has no tags. It never covers hybrid nodes: their tags are known only when the file has
-    // entries for them, or lists them in ManagedInstanceIds (the snapshot command's record of the nodes
-    // whose tags it read, tagged or not). Any other hybrid node's tags are unknown.
-    const readNodes = new Set(file.ManagedInstanceIds ?? []);
-    const known: Record<string, Record<string, string>> = {};
-    const unknownNodes: string[] = [];
-    for (const info of instances.InstanceInformationList as InstanceInformation[]) {
-      const id = info.InstanceId;
-      if (!isHybrid(info) || byResource[id] || readNodes.has(id)) known[id] = byResource[id] ?? {};
-      else unknownNodes.push(id);
-    }
-    if (unknownNodes.length) {
+    const cut = truncation(file);
+    if (cut) {
+      // describe-tags lists tags in no order we can rely on: any instance, tagged here or not, may have
+      // more tags on the missing pages. So no instance's tags are known.
       gaps.push({
         source: 'tags',
-        message: `tags.json has no tags for ${unknownNodes.length} hybrid node(s) (${unknownNodes.slice(0, 3).join(', ')}${unknownNodes.length > 3 ? ', ...' : ''}); their tags are unknown`,
+        message: `tags.json is truncated (${cut}): any instance may have tags on the missing pages, so instance tags are unknown, tag conditions stay conditional and tag exemptions cannot apply`,
       });
-    }
-    tags = known;
+    } else tags = instanceTags(file, instances.InstanceInformationList as InstanceInformation[], gaps);
   }
 
   return {
@@ -280,4 +274,61 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
     tags,
     gaps,
   };
+}
+
+/**
+ * What says a paginated file was cut short, if anything: `IsTruncated` and `Marker` from the raw IAM
+ * API, or the `NextToken` the AWS CLI writes in their place (and every SSM and EC2 list call writes)
+ * when `--max-items` or `--no-paginate` stopped it before the last page.
+ */
+function truncation(file: {
+  IsTruncated?: boolean;
+  Marker?: string;
+  NextToken?: string;
+}): string | undefined {
+  if (file.IsTruncated === true) return 'IsTruncated: true';
+  if (file.NextToken) return 'NextToken present';
+  // IAM sends a Marker only with IsTruncated: true; a Marker alone still says there was more.
+  if (file.Marker && file.IsTruncated !== false) return 'Marker present';
+  return undefined;
+}
+
+/** Each instance's tags, by instance id; hybrid nodes whose tags were not read are left out (a gap). */
+function instanceTags(
+  file: Shape<'tagsFile'>,
+  instances: readonly InstanceInformation[],
+  gaps: Gap[],
+): NonNullable<AccountSnapshot['tags']> {
+  // Tag keys are the account's own text: kept in objects without a prototype, a key such as
+  // "__proto__" or "constructor" is a tag like any other.
+  const byResource = new Map<string, Record<string, string>>();
+  for (const t of file.Tags) {
+    let tags = byResource.get(t.ResourceId);
+    if (!tags) {
+      tags = Object.create(null) as Record<string, string>;
+      byResource.set(t.ResourceId, tags);
+    }
+    tags[t.Key] = t.Value;
+  }
+  // `ec2 describe-tags` covers every EC2 instance and omits untagged ones, so an EC2 instance without
+  // entries has no tags. It never covers hybrid nodes: their tags are known only when the file has
+  // entries for them, or lists them in ManagedInstanceIds (the snapshot command's record of the nodes
+  // whose tags it read, tagged or not). Any other hybrid node's tags are unknown.
+  const readNodes = new Set(file.ManagedInstanceIds ?? []);
+  const known = Object.create(null) as Record<string, Record<string, string>>;
+  const unknownNodes: string[] = [];
+  for (const info of instances) {
+    const id = info.InstanceId;
+    const tags = byResource.get(id);
+    if (!isHybrid(info) || tags || readNodes.has(id))
+      known[id] = tags ?? (Object.create(null) as Record<string, string>);
+    else unknownNodes.push(id);
+  }
+  if (unknownNodes.length) {
+    gaps.push({
+      source: 'tags',
+      message: `tags.json has no tags for ${unknownNodes.length} hybrid node(s) (${unknownNodes.slice(0, 3).join(', ')}${unknownNodes.length > 3 ? ', ...' : ''}); their tags are unknown`,
+    });
+  }
+  return known;
 }

@@ -63,6 +63,8 @@ export const iamFile = z.looseObject({
   Policies: z.array(managedPolicy),
   IsTruncated: z.boolean().optional(),
   Marker: z.string().optional(),
+  /** Written by the AWS CLI instead of IsTruncated and Marker when --max-items cut the output short. */
+  NextToken: z.string().optional(),
 });
 
 export const instancesFile = z.looseObject({
@@ -133,6 +135,7 @@ export const sessionDocumentsFile = z.looseObject({
       SessionType: z.string().optional(),
     }),
   ),
+  NextToken: z.string().optional(),
 });
 
 export const tagsFile = z.looseObject({
@@ -146,4 +149,5 @@ export const tagsFile = z.looseObject({
       ResourceType: z.string().optional(),
     }),
   ),
+  NextToken: z.string().optional(),
 });

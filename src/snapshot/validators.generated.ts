@@ -4,7 +4,7 @@
 // @ts-nocheck
 "use strict";
 export const iamFile = validate10;
-const schema11 = {"type":"object","properties":{"UserDetailList":{"type":"array","items":{"type":"object","properties":{"UserName":{"type":"string"},"UserId":{"type":"string"},"Arn":{"type":"string"},"Path":{"type":"string"},"GroupList":{"type":"array","items":{"type":"string"}},"UserPolicyList":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"anyOf":[{"type":"string"},{"type":"object","properties":{},"additionalProperties":{}}]}},"required":["PolicyName","PolicyDocument"],"additionalProperties":{}}},"AttachedManagedPolicies":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}},"required":["PolicyArn"],"additionalProperties":{}}},"PermissionsBoundary":{"type":"object","properties":{"PermissionsBoundaryType":{"type":"string"},"PermissionsBoundaryArn":{"type":"string"}},"required":["PermissionsBoundaryArn"],"additionalProperties":{}},"Tags":{"type":"array","items":{"type":"object","properties":{"Key":{"type":"string"},"Value":{"type":"string"}},"required":["Key","Value"],"additionalProperties":{}}}},"required":["UserName","UserId","Arn"],"additionalProperties":{}}},"GroupDetailList":{"type":"array","items":{"type":"object","properties":{"GroupName":{"type":"string"},"GroupId":{"type":"string"},"Arn":{"type":"string"},"Path":{"type":"string"},"GroupPolicyList":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"anyOf":[{"type":"string"},{"type":"object","properties":{},"additionalProperties":{}}]}},"required":["PolicyName","PolicyDocument"],"additionalProperties":{}}},"AttachedManagedPolicies":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}},"required":["PolicyArn"],"additionalProperties":{}}}},"required":["GroupName","GroupId","Arn"],"additionalProperties":{}}},"RoleDetailList":{"type":"array","items":{"type":"object","properties":{"RoleName":{"type":"string"},"RoleId":{"type":"string"},"Arn":{"type":"string"},"Path":{"type":"string"},"RolePolicyList":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"anyOf":[{"type":"string"},{"type":"object","properties":{},"additionalProperties":{}}]}},"required":["PolicyName","PolicyDocument"],"additionalProperties":{}}},"AttachedManagedPolicies":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}},"required":["PolicyArn"],"additionalProperties":{}}},"PermissionsBoundary":{"type":"object","properties":{"PermissionsBoundaryType":{"type":"string"},"PermissionsBoundaryArn":{"type":"string"}},"required":["PermissionsBoundaryArn"],"additionalProperties":{}},"Tags":{"type":"array","items":{"type":"object","properties":{"Key":{"type":"string"},"Value":{"type":"string"}},"required":["Key","Value"],"additionalProperties":{}}}},"required":["RoleName","RoleId","Arn"],"additionalProperties":{}}},"Policies":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyId":{"type":["string","null"]},"Arn":{"type":"string"},"Path":{"type":"string"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","properties":{"Document":{"anyOf":[{"type":"string"},{"type":"object","properties":{},"additionalProperties":{}}]},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"}},"additionalProperties":{}}}},"required":["PolicyName","Arn"],"additionalProperties":{}}},"IsTruncated":{"type":"boolean"},"Marker":{"type":"string"}},"required":["UserDetailList","GroupDetailList","RoleDetailList","Policies"],"additionalProperties":{}};
+const schema11 = {"type":"object","properties":{"UserDetailList":{"type":"array","items":{"type":"object","properties":{"UserName":{"type":"string"},"UserId":{"type":"string"},"Arn":{"type":"string"},"Path":{"type":"string"},"GroupList":{"type":"array","items":{"type":"string"}},"UserPolicyList":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"anyOf":[{"type":"string"},{"type":"object","properties":{},"additionalProperties":{}}]}},"required":["PolicyName","PolicyDocument"],"additionalProperties":{}}},"AttachedManagedPolicies":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}},"required":["PolicyArn"],"additionalProperties":{}}},"PermissionsBoundary":{"type":"object","properties":{"PermissionsBoundaryType":{"type":"string"},"PermissionsBoundaryArn":{"type":"string"}},"required":["PermissionsBoundaryArn"],"additionalProperties":{}},"Tags":{"type":"array","items":{"type":"object","properties":{"Key":{"type":"string"},"Value":{"type":"string"}},"required":["Key","Value"],"additionalProperties":{}}}},"required":["UserName","UserId","Arn"],"additionalProperties":{}}},"GroupDetailList":{"type":"array","items":{"type":"object","properties":{"GroupName":{"type":"string"},"GroupId":{"type":"string"},"Arn":{"type":"string"},"Path":{"type":"string"},"GroupPolicyList":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"anyOf":[{"type":"string"},{"type":"object","properties":{},"additionalProperties":{}}]}},"required":["PolicyName","PolicyDocument"],"additionalProperties":{}}},"AttachedManagedPolicies":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}},"required":["PolicyArn"],"additionalProperties":{}}}},"required":["GroupName","GroupId","Arn"],"additionalProperties":{}}},"RoleDetailList":{"type":"array","items":{"type":"object","properties":{"RoleName":{"type":"string"},"RoleId":{"type":"string"},"Arn":{"type":"string"},"Path":{"type":"string"},"RolePolicyList":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"anyOf":[{"type":"string"},{"type":"object","properties":{},"additionalProperties":{}}]}},"required":["PolicyName","PolicyDocument"],"additionalProperties":{}}},"AttachedManagedPolicies":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}},"required":["PolicyArn"],"additionalProperties":{}}},"PermissionsBoundary":{"type":"object","properties":{"PermissionsBoundaryType":{"type":"string"},"PermissionsBoundaryArn":{"type":"string"}},"required":["PermissionsBoundaryArn"],"additionalProperties":{}},"Tags":{"type":"array","items":{"type":"object","properties":{"Key":{"type":"string"},"Value":{"type":"string"}},"required":["Key","Value"],"additionalProperties":{}}}},"required":["RoleName","RoleId","Arn"],"additionalProperties":{}}},"Policies":{"type":"array","items":{"type":"object","properties":{"PolicyName":{"type":"string"},"PolicyId":{"type":["string","null"]},"Arn":{"type":"string"},"Path":{"type":"string"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","properties":{"Document":{"anyOf":[{"type":"string"},{"type":"object","properties":{},"additionalProperties":{}}]},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"}},"additionalProperties":{}}}},"required":["PolicyName","Arn"],"additionalProperties":{}}},"IsTruncated":{"type":"boolean"},"Marker":{"type":"string"},"NextToken":{"type":"string"}},"required":["UserDetailList","GroupDetailList","RoleDetailList","Policies"],"additionalProperties":{}};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1376,6 +1376,19 @@ var valid0 = _errs179 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.NextToken !== undefined){
+const _errs181 = errors;
+if(typeof data.NextToken !== "string"){
+validate10.errors = [{instancePath:instancePath+"/NextToken",schemaPath:"#/properties/NextToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs181 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -2087,7 +2100,7 @@ return errors === 0;
 }
 
 export const sessionDocumentsFile = validate17;
-const schema18 = {"type":"object","properties":{"DocumentIdentifiers":{"type":"array","items":{"type":"object","properties":{"Name":{"type":"string"},"Owner":{"type":"string"},"DocumentType":{"type":"string"},"SessionType":{"type":"string"}},"required":["Name"],"additionalProperties":{}}}},"required":["DocumentIdentifiers"],"additionalProperties":{}};
+const schema18 = {"type":"object","properties":{"DocumentIdentifiers":{"type":"array","items":{"type":"object","properties":{"Name":{"type":"string"},"Owner":{"type":"string"},"DocumentType":{"type":"string"},"SessionType":{"type":"string"}},"required":["Name"],"additionalProperties":{}}},"NextToken":{"type":"string"}},"required":["DocumentIdentifiers"],"additionalProperties":{}};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2186,6 +2199,23 @@ validate17.errors = [{instancePath:instancePath+"/DocumentIdentifiers",schemaPat
 return false;
 }
 }
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.NextToken !== undefined){
+const _errs15 = errors;
+if(typeof data.NextToken !== "string"){
+validate17.errors = [{instancePath:instancePath+"/NextToken",schemaPath:"#/properties/NextToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -2199,7 +2229,7 @@ return errors === 0;
 }
 
 export const tagsFile = validate18;
-const schema19 = {"type":"object","properties":{"ManagedInstanceIds":{"type":"array","items":{"type":"string"}},"Tags":{"type":"array","items":{"type":"object","properties":{"Key":{"type":"string"},"Value":{"type":"string"},"ResourceId":{"type":"string"},"ResourceType":{"type":"string"}},"required":["Key","Value","ResourceId"],"additionalProperties":{}}}},"required":["Tags"],"additionalProperties":{}};
+const schema19 = {"type":"object","properties":{"ManagedInstanceIds":{"type":"array","items":{"type":"string"}},"Tags":{"type":"array","items":{"type":"object","properties":{"Key":{"type":"string"},"Value":{"type":"string"},"ResourceId":{"type":"string"},"ResourceType":{"type":"string"}},"required":["Key","Value","ResourceId"],"additionalProperties":{}}},"NextToken":{"type":"string"}},"required":["Tags"],"additionalProperties":{}};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2332,6 +2362,19 @@ var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.NextToken !== undefined){
+const _errs19 = errors;
+if(typeof data.NextToken !== "string"){
+validate18.errors = [{instancePath:instancePath+"/NextToken",schemaPath:"#/properties/NextToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
