@@ -142,6 +142,17 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
 
   const iamValue = read('iam');
   const iam = validate('iamFile', iamValue, SNAPSHOT_FILES.iam);
+  refuseDuplicates(SNAPSHOT_FILES.iam, 'UserDetailList', iam.UserDetailList, (u) => u.Arn, 'Arn');
+  refuseDuplicates(SNAPSHOT_FILES.iam, 'RoleDetailList', iam.RoleDetailList, (r) => r.Arn, 'Arn');
+  // Users name their groups, so a group name must say which group it is.
+  refuseDuplicates(
+    SNAPSHOT_FILES.iam,
+    'GroupDetailList',
+    iam.GroupDetailList,
+    (g) => g.GroupName,
+    'GroupName',
+  );
+  refuseDuplicates(SNAPSHOT_FILES.iam, 'Policies', iam.Policies, (p) => p.Arn, 'Arn');
   const iamCut = truncation(iam);
   if (iamCut) {
     gaps.push({
@@ -151,6 +162,13 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   }
 
   const instances = validate('instancesFile', read('instances'), SNAPSHOT_FILES.instances);
+  refuseDuplicates(
+    SNAPSHOT_FILES.instances,
+    'InstanceInformationList',
+    instances.InstanceInformationList,
+    (i) => i.InstanceId,
+    'InstanceId',
+  );
   const instancesCut = truncation(instances);
   if (instancesCut) {
     gaps.push({
@@ -331,4 +349,30 @@ function instanceTags(
     });
   }
   return known;
+}
+
+/**
+ * AWS lists each principal, group, policy and instance once. Two entries with one key come from files
+ * put together by hand or from overlapping pages, and nothing says which one is true: the audit would
+ * report the same thing twice with different answers. Refused, naming both places.
+ */
+function refuseDuplicates<T>(
+  file: string,
+  list: string,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  field: string,
+): void {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < items.length; i++) {
+    const key = keyOf(items[i] as T);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new SnapshotInputError(
+        file,
+        `${list}[${i}].${field}: ${JSON.stringify(key)} is listed twice (also ${list}[${first}])`,
+      );
+    }
+    seen.set(key, i);
+  }
 }
