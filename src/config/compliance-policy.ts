@@ -87,9 +87,12 @@ export function compileExemptions(policy: CompliancePolicy): Exemptions {
   const tagPairs = Object.entries(policy.exemptInstances.tags);
   return {
     principal: (arn) => principalPatterns.some((p) => p.test(arn)),
+    // Object.hasOwn, not `key in tags`: `in` also finds inherited members, so a policy tag key such as
+    // `toString` or `constructor` would exempt every instance of a plain-object tag set (fail open).
+    // hasOwn answers the same for plain and null-prototype tag sets.
     instance: (instanceId, tags) =>
       ids.has(instanceId) ||
       (tags !== undefined &&
-        tagPairs.some(([key, value]) => key in tags && (value === '*' || tags[key] === value))),
+        tagPairs.some(([key, value]) => Object.hasOwn(tags, key) && (value === '*' || tags[key] === value))),
   };
 }

@@ -131,7 +131,12 @@ export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedI
   const tagKeys = new TagKeyIndex();
   const instances = snapshot.instances.map((info): ManagedInstance => {
     // Undefined for an instance whose tags were not read (see parse-snapshot.ts): unknown, not untagged.
-    const tags = snapshot.tags?.[info.InstanceId];
+    // Only an own entry counts: bracket access alone would hand an instance id such as `constructor`
+    // an inherited member of a plain-object map as its "tags", known and empty instead of unknown.
+    const tags =
+      snapshot.tags && Object.hasOwn(snapshot.tags, info.InstanceId)
+        ? snapshot.tags[info.InstanceId]
+        : undefined;
     const hybrid = isHybrid(info);
     const capabilityKey = `${hybrid ? 'mi' : 'i'}\u0000${info.AgentVersion ?? ''}\u0000${info.AgentVersion === undefined}`;
     let found = capabilities.get(capabilityKey);

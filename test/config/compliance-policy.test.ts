@@ -102,4 +102,59 @@ describe('the compliance policy', () => {
       expect(exemptions.instance('i-0fffffffffffffff0', undefined)).toBe(false);
     });
   });
+
+  describe('tag exemptions match only the tags an instance carries itself', () => {
+    // Keys every plain object inherits from Object.prototype. `__proto__` is not listed: the schema
+    // drops that key from a policy, so no exemption can name it.
+    const inheritedKeys = ['toString', 'constructor', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+    // The snapshot may build an instance's tag set as a plain object or with a null prototype (so that
+    // a `__proto__` tag survives); an exemption must answer the same for both.
+    const tagSets = {
+      'a plain object': (tags: Record<string, string>): Record<string, string> => ({ ...tags }),
+      'a null-prototype object': (tags: Record<string, string>): Record<string, string> =>
+        Object.assign(Object.create(null) as Record<string, string>, tags),
+    };
+    const cases = inheritedKeys.flatMap((key) =>
+      Object.entries(tagSets).map(([kind, make]) => [key, kind, make] as const),
+    );
+    const exemptingAnyValueOf = (key: string) =>
+      compileExemptions(
+        parseCompliancePolicy(JSON.stringify({ exemptInstances: { tags: { [key]: '*' } } }), 'policy.json'),
+      );
+
+    it.each(cases)(
+      'does not exempt an instance without a %s tag, its tags being %s, when the policy exempts any value of that key',
+      (key, _kind, make) => {
+        // Given a policy that exempts every instance carrying the tag key, whatever its value
+        const exemptions = exemptingAnyValueOf(key);
+        // When an instance carries other tags only
+        const exempt = exemptions.instance('i-0fffffffffffffff0', make({ Name: 'web-01' }));
+        // Then it is not exempt: the key is only inherited by its tag set, not one of its tags
+        expect(exempt).toBe(false);
+      },
+    );
+
+    it.each(cases)(
+      'exempts an instance that really carries a %s tag, its tags being %s',
+      (key, _kind, make) => {
+        // Given a policy that exempts every instance carrying the tag key
+        const exemptions = exemptingAnyValueOf(key);
+        // When an instance carries that tag itself
+        const exempt = exemptions.instance('i-0fffffffffffffff0', make({ Name: 'web-01', [key]: 'yes' }));
+        // Then it is exempt
+        expect(exempt).toBe(true);
+      },
+    );
+
+    it('does not exempt when the policy asks for a value of an inherited key that the instance does not carry', () => {
+      // Given a YAML policy, as users write them, naming the value of a `constructor` tag
+      const exemptions = compileExemptions(
+        parseCompliancePolicy('exemptInstances:\n  tags:\n    constructor: legacy\n', 'policy.yaml'),
+      );
+      // Then only an instance whose own `constructor` tag has that value is exempt
+      expect(exemptions.instance('i-0fffffffffffffff0', { Name: 'web-01' })).toBe(false);
+      expect(exemptions.instance('i-0fffffffffffffff0', { constructor: 'web' })).toBe(false);
+      expect(exemptions.instance('i-0fffffffffffffff0', { constructor: 'legacy' })).toBe(true);
+    });
+  });
 });
