@@ -1,4 +1,4 @@
-import { isAtLeast } from './agent-version';
+import { isAtLeast, parseAgentVersion } from './agent-version';
 import type { Rule } from './rule';
 
 /** Instances whose SSM Agent is older than the compliance policy's minimum. */
@@ -28,11 +28,20 @@ export const agentOutdatedRule: Rule = {
         resourceType: 'AWS::SSM::ManagedInstanceInventory',
         resourceId: i.instanceId,
         resourceArn: i.arn,
-        message:
-          i.agentVersion === null
-            ? `${i.instanceId} reports no SSM Agent version; the minimum is ${minimum}.`
-            : `${i.instanceId} runs SSM Agent ${i.agentVersion}, older than the minimum ${minimum}.`,
+        message: messageFor(i.instanceId, i.agentVersion, minimum),
         remediation: this.remediation,
       }));
   },
 };
+
+/**
+ * A version that cannot be read is flagged (it may be old) but never called older than the minimum:
+ * the message quotes it as reported, so an empty or malformed value is visible.
+ */
+function messageFor(instanceId: string, version: string | null, minimum: string): string {
+  if (version === null) return `${instanceId} reports no SSM Agent version; the minimum is ${minimum}.`;
+  if (parseAgentVersion(version) === undefined) {
+    return `${instanceId} reports SSM Agent version ${JSON.stringify(version)}, which is not a version number, so it cannot be compared with the minimum ${minimum}.`;
+  }
+  return `${instanceId} runs SSM Agent ${version}, older than the minimum ${minimum}.`;
+}

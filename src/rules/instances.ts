@@ -96,38 +96,57 @@ const UNKNOWN_TAGS: RequestContext = requestContext();
 /** For AWS-owned documents, which carry no tags. */
 export const NO_TAGS: RequestContext = resourceTagContext({});
 
+interface Capability {
+  readonly capable: boolean;
+  readonly why: string;
+  /** The agent version is missing or not a dotted number: a gap, whatever the verdict. */
+  readonly agentUnreadable: boolean;
+}
+
 function capability(
   info: InstanceInformation,
   hybrid: boolean,
   tier: AccountSnapshot['activationTier'],
-): { capable: boolean; why: string } {
+): Capability {
   const agentOk = isAtLeast(info.AgentVersion, MINIMUM_SSH_AGENT_VERSION);
+  const agentUnreadable = agentOk === undefined;
   if (agentOk === false) {
     return {
       capable: false,
       why: `SSM Agent ${info.AgentVersion} is older than ${MINIMUM_SSH_AGENT_VERSION}`,
+      agentUnreadable,
     };
   }
-  const agentNote =
-    agentOk === undefined
-      ? `SSM Agent version ${info.AgentVersion === undefined ? 'is not reported' : `"${info.AgentVersion}" is unreadable`} (assumed capable)`
-      : `SSM Agent ${info.AgentVersion} supports SSH`;
-  if (!hybrid) return { capable: true, why: agentNote };
+  // An unreadable version might be new enough, so the instance stays capable (fail closed); JSON
+  // quoting shows an empty or odd value as it is.
+  const agentNote = agentUnreadable
+    ? `SSM Agent version ${info.AgentVersion === undefined ? 'is not reported' : `${JSON.stringify(info.AgentVersion)} is unreadable`} (assumed capable)`
+    : `SSM Agent ${info.AgentVersion} supports SSH`;
+  if (!hybrid) return { capable: true, why: agentNote, agentUnreadable };
   if (tier === 'standard') {
     return {
       capable: false,
       why: 'hybrid node in the standard instances tier, which cannot use Session Manager',
+      agentUnreadable,
     };
   }
   if (tier === undefined)
-    return { capable: true, why: `${agentNote}; hybrid node, tier unknown (assumed advanced)` };
-  return { capable: true, why: `${agentNote}; hybrid node in the advanced instances tier` };
+    return {
+      capable: true,
+      why: `${agentNote}; hybrid node, tier unknown (assumed advanced)`,
+      agentUnreadable,
+    };
+  return { capable: true, why: `${agentNote}; hybrid node in the advanced instances tier`, agentUnreadable };
 }
+
+/** How many ids a gap names before it says "...": enough to find them, short enough to read. */
+const GAP_IDS = 3;
 
 export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedInstance[]; gaps: Gap[] } {
   const gaps: Gap[] = [];
   // A large inventory runs a few dozen agent versions: each verdict is worked out once.
-  const capabilities = new Map<string, { capable: boolean; why: string }>();
+  const capabilities = new Map<string, Capability>();
+  const unreadableAgents: string[] = [];
   const tagKeys = new TagKeyIndex();
   const instances = snapshot.instances.map((info): ManagedInstance => {
     // Undefined for an instance whose tags were not read (see parse-snapshot.ts): unknown, not untagged.
@@ -144,7 +163,8 @@ export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedI
       found = capability(info, hybrid, snapshot.activationTier);
       capabilities.set(capabilityKey, found);
     }
-    const { capable, why } = found;
+    const { capable, why, agentUnreadable } = found;
+    if (agentUnreadable) unreadableAgents.push(info.InstanceId);
     return {
       info,
       instanceId: info.InstanceId,
@@ -160,6 +180,17 @@ export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedI
     gaps.push({
       source: 'activation-tier',
       message: 'hybrid (mi-) nodes are therefore assumed able to use Session Manager (fail closed)',
+    });
+  }
+  // Whatever the PingStatus: AWS leaves AgentVersion out for some nodes (a ConnectionLost one may
+  // never have reported it), but such a node can come back online and take sessions, so the audit
+  // still cannot say which agent it runs. One gap for all of them keeps a large fleet's report short.
+  if (unreadableAgents.length) {
+    const named = unreadableAgents.slice(0, GAP_IDS).join(', ');
+    const more = unreadableAgents.length > GAP_IDS ? ', ...' : '';
+    gaps.push({
+      source: 'instances',
+      message: `${unreadableAgents.length} instance(s) report no readable SSM Agent version (${named}${more}); their agents are assumed recent enough for SSH (fail closed)`,
     });
   }
   return { instances, gaps };
