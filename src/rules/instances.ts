@@ -44,16 +44,20 @@ export function instanceArn(
  * few sets of tag keys, so the lower-casing is done once per set, not once per instance.
  */
 export class TagKeyIndex {
-  private readonly bySet = new Map<string, ReadonlyMap<string, string>>();
+  private readonly bySet = new Map<string, ReadonlyMap<string, string | readonly string[]>>();
 
-  keysOf(tags: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
+  /** Per lower-cased name, its key, or all its keys when several differ only in case. */
+  keysOf(tags: Readonly<Record<string, string>>): ReadonlyMap<string, string | readonly string[]> {
     const keys = Object.keys(tags);
     const set = JSON.stringify(keys);
     let index = this.bySet.get(set);
     if (!index) {
-      const byLower = new Map<string, string>();
-      // With two keys that differ only in case, the last one wins, as with any condition key.
-      for (const key of keys) byLower.set(key.toLowerCase(), key);
+      const byLower = new Map<string, string | readonly string[]>();
+      for (const key of keys) {
+        const lower = key.toLowerCase();
+        const seen = byLower.get(lower);
+        byLower.set(lower, seen === undefined ? key : [...(typeof seen === 'string' ? [seen] : seen), key]);
+      }
       index = byLower;
       this.bySet.set(set, index);
     }
@@ -66,7 +70,7 @@ export class TagKeyIndex {
  * `aws:ResourceTag/<key>` are its tags, every other tag key is absent, and every other key is unknown.
  */
 class ResourceTagContext implements RequestContext {
-  private keys: ReadonlyMap<string, string> | undefined;
+  private keys: ReadonlyMap<string, string | readonly string[]> | undefined;
 
   constructor(
     private readonly tags: Readonly<Record<string, string>>,
@@ -80,7 +84,12 @@ class ResourceTagContext implements RequestContext {
     if (prefix === 0) return UNKNOWN;
     this.keys ??= this.index.keysOf(this.tags);
     const tag = this.keys.get(lower.slice(prefix));
-    return tag === undefined ? ABSENT : { state: 'present', values: [this.tags[tag] as string] };
+    if (tag === undefined) return ABSENT;
+    if (typeof tag === 'string') return { state: 'present', values: [this.tags[tag] as string] };
+    // EC2 tag keys are case-sensitive, so `env` and `Env` can both be there, while IAM matches condition
+    // keys in any case and does not say which tag it then reads: unless they agree, the value is unknown.
+    const values = new Set(tag.map((k) => this.tags[k] as string));
+    return values.size === 1 ? { state: 'present', values: [...values] } : UNKNOWN;
   }
 }
 

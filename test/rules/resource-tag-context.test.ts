@@ -20,13 +20,27 @@ describe("an instance's request context", () => {
     expect(resourceTagContext(undefined).lookup('ssm:resourceTag/Team')).toEqual({ state: 'unknown' });
   });
 
-  it('takes the last of two tag keys that differ only in case, as IAM compares them without case', () => {
+  it('does not know the value of two tag keys that differ only in case and in value, whichever comes last', () => {
+    // EC2 keeps `team` and `Team` apart; IAM matches condition keys in any case and says nothing of
+    // which one a condition then reads
     const index = new TagKeyIndex();
-    const both = resourceTagContext({ team: 'blue', Team: 'red' }, index);
-    expect(both.lookup('ssm:resourceTag/TEAM')).toEqual({ state: 'present', values: ['red'] });
+    for (const tags of [
+      { team: 'blue', Team: 'red' },
+      { Team: 'red', team: 'blue' },
+    ]) {
+      const both = resourceTagContext(tags, index);
+      expect(both.lookup('ssm:resourceTag/TEAM')).toEqual({ state: 'unknown' });
+      expect(both.lookup('aws:ResourceTag/team')).toEqual({ state: 'unknown' });
+    }
+  });
+
+  it('reads two tag keys that differ only in case but agree as the one value they share', () => {
+    const index = new TagKeyIndex();
+    const agree = resourceTagContext({ team: 'red', Team: 'red', TEAM: 'red' }, index);
+    expect(agree.lookup('ssm:resourceTag/Team')).toEqual({ state: 'present', values: ['red'] });
     // And instances with the same keys share one index entry, whatever their values
-    const other = resourceTagContext({ team: 'green', Team: 'gold' }, index);
-    expect(other.lookup('aws:ResourceTag/team')).toEqual({ state: 'present', values: ['gold'] });
+    const differ = resourceTagContext({ team: 'red', Team: 'gold', TEAM: 'red' }, index);
+    expect(differ.lookup('ssm:resourceTag/Team')).toEqual({ state: 'unknown' });
   });
 });
 
