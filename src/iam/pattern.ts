@@ -128,7 +128,8 @@ export class CompiledPattern {
   constructor(source: string, options: PatternOptions) {
     this.source = source;
     this.flavour = options.flavour;
-    this.flags = options.ignoreCase ? 'i' : '';
+    // `s`: a wildcard stands for any characters, line breaks included (tag values may hold them).
+    this.flags = options.ignoreCase ? 'is' : 's';
     this.tokens = tokenize(source, options.flavour !== 'exact', options.variables ?? true);
     this.hasVariables = this.tokens.some((t) => t.kind === 'variable');
     this.matchesEverything = this.tokens.length === 1 && this.tokens[0]?.kind === 'star';

@@ -51,7 +51,7 @@ export class ActionList {
     if (!this.wildcardPrefixes.some((prefix) => action.startsWith(prefix))) return false;
     this.regex ??= new RegExp(
       `^(?:${this.wildcards.map((w) => compilePattern(w, { flavour: 'glob', variables: false }).regexBody()).join('|')})$`,
-      'i',
+      'is',
     );
     return this.regex.test(action);
   }

@@ -129,12 +129,9 @@ interface ArnHeads {
   readonly members: readonly (readonly number[])[];
 }
 
-const LINE_BREAK = /[\n\r\u2028\u2029]/;
-
 function arnHead(arn: string): string {
-  const slash = arn.lastIndexOf('/');
-  // A wildcard's `.*` stops at a line break: an id with one is a head of its own.
-  return LINE_BREAK.test(arn.slice(slash + 1)) ? arn : arn.slice(0, slash + 1);
+  // A wildcard stands for line breaks too (see pattern.ts), so an id with one needs no head of its own.
+  return arn.slice(0, arn.lastIndexOf('/') + 1);
 }
 
 function arnHeads(instances: readonly ManagedInstance[]): ArnHeads {
