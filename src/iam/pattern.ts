@@ -48,7 +48,8 @@ function escapedAt(text: string, at: number): boolean {
   return backslashes % 2 === 1;
 }
 
-const VARIABLE_BODY = /^\s*([^,\s}]+)\s*(?:,\s*'([^']*)'\s*)?$/;
+// A key may hold spaces inside (IAM tag keys may: `${aws:PrincipalTag/cost center}`), not at its ends.
+const VARIABLE_BODY = /^\s*([^,\s}](?:[^,}]*[^,\s}])?)\s*(?:,\s*'([^']*)'\s*)?$/;
 
 function tokenize(source: string, wildcards: boolean, variables: boolean): Token[] {
   const tokens: Token[] = [];
