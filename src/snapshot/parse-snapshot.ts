@@ -100,9 +100,25 @@ function asBoolean(value: boolean | string | undefined): boolean | undefined {
   return value;
 }
 
-function partitionOf(arn: string | undefined): string {
+/** Each partition other than `aws` by the prefix of its region names. */
+const PARTITION_OF_REGION: readonly (readonly [RegExp, string])[] = [
+  [/^cn-/, 'aws-cn'],
+  [/^us-gov-/, 'aws-us-gov'],
+  [/^us-iso-/, 'aws-iso'],
+  [/^us-isob-/, 'aws-iso-b'],
+  [/^eu-isoe-/, 'aws-iso-e'],
+  [/^us-isof-/, 'aws-iso-f'],
+  [/^eusc-/, 'aws-eusc'],
+];
+
+/**
+ * The partition every ARN of the account is built in: the caller's ARN says it; without one, the
+ * region does. A wrong partition would build instance ARNs that no policy of the account matches.
+ */
+function partitionOf(arn: string | undefined, region: string): string {
   const partition = arn?.split(':')[1];
-  return partition && /^aws(-[a-z]+)*$/.test(partition) ? partition : 'aws';
+  if (partition && /^aws(-[a-z]+)*$/.test(partition)) return partition;
+  return PARTITION_OF_REGION.find(([prefix]) => prefix.test(region))?.[1] ?? 'aws';
 }
 
 /**
@@ -283,7 +299,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   }
 
   return {
-    account: { id: account.Account, region: account.Region, partition: partitionOf(account.Arn) },
+    account: { id: account.Account, region: account.Region, partition: partitionOf(account.Arn, account.Region) },
     iam: iam as AuthorizationDetails,
     instances: instances.InstanceInformationList as InstanceInformation[],
     activationTier,
