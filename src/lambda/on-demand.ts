@@ -12,8 +12,16 @@ import { firstIssue, InvalidEventError } from './config-event';
  * JSON report; optional fields narrow it to some principals or instances, or ask for text/markdown.
  */
 export const onDemandEventSchema = z.strictObject({
-  principalArns: z.array(z.string().startsWith('arn:')).optional(),
-  instanceIds: z.array(instanceIdSchema).optional(),
+  // An empty list would narrow the report to nothing and look like a clean account: leave the field out
+  // to audit everything instead.
+  principalArns: z
+    .array(z.string().startsWith('arn:'))
+    .min(1, 'must name at least one principal ARN; leave principalArns out to list every principal')
+    .optional(),
+  instanceIds: z
+    .array(instanceIdSchema)
+    .min(1, 'must name at least one instance id; leave instanceIds out to list every instance')
+    .optional(),
   format: z.enum(['json', 'text', 'markdown']).optional(),
 });
 
@@ -27,11 +35,84 @@ export function parseOnDemandEvent(event: unknown): OnDemandEvent {
   return parsed.data;
 }
 
-/** Keeps the named principals and instances, and the findings about them; counts stay account-wide. */
+/** How many unknown values an error message names before it only counts the rest. */
+const NAMED = 3;
+/** Characters an error message shows from each end of a long value: an ARN may have 2048. */
+const SHOWN = 60;
+
+/**
+ * A value from the event, quoted on one line and cut short in the middle (generated names often differ
+ * only at the end): error messages end up in logs and consoles.
+ */
+function quote(value: string): string {
+  const short = value.length > 2 * SHOWN + 1 ? `${value.slice(0, SHOWN)}…${value.slice(-SHOWN)}` : value;
+  return JSON.stringify(short);
+}
+
+/**
+ * "event.principalArns: 2 principal ARN(s) not in account 111122223333: "…", "…"", or undefined when
+ * every value is known. A name that differs only in case gets a hint: IAM names are unique regardless of
+ * case, but ARNs compare exactly.
+ */
+function unknownValues(
+  field: 'principalArns' | 'instanceIds',
+  asked: readonly string[] | undefined,
+  known: readonly string[],
+  report: AuditReport,
+): { message: string; values: string[] } | undefined {
+  const knownSet = new Set(known);
+  const values = [...new Set((asked ?? []).filter((v) => !knownSet.has(v)))];
+  const first = values[0];
+  if (first === undefined) return undefined;
+  const what = field === 'principalArns' ? 'principal ARN(s)' : 'instance id(s)';
+  const where =
+    field === 'principalArns'
+      ? `account ${report.account.id}`
+      : `the managed instances of account ${report.account.id} (${report.account.region})`;
+  const more = values.length > NAMED ? ` and ${values.length - NAMED} more` : '';
+  const sameButCase =
+    field === 'principalArns' ? known.find((k) => k.toLowerCase() === first.toLowerCase()) : undefined;
+  const hint = sameButCase ? ` (ARNs are case-sensitive: did you mean ${quote(sameButCase)}?)` : '';
+  // The listing was cut short: the value may exist and simply not have been read.
+  const source = field === 'principalArns' ? 'iam' : 'instances';
+  const unseen = report.gaps.some((g) => g.source === source)
+    ? ` (the ${source} listing is incomplete: it may exist unseen)`
+    : '';
+  const named = values.slice(0, NAMED).map(quote).join(', ');
+  return {
+    message: `event.${field}: ${values.length} ${what} not in ${where}${unseen}: ${named}${more}${hint}`,
+    values,
+  };
+}
+
+/**
+ * Keeps the named principals and instances, and the findings about them; counts stay account-wide.
+ * A value the report does not have is an InvalidEventError: an empty list would read as "nothing to fix".
+ */
 export function narrowReport(report: AuditReport, event: OnDemandEvent): AuditReport {
+  if (!event.principalArns && !event.instanceIds) return report;
+  const unknownArns = unknownValues(
+    'principalArns',
+    event.principalArns,
+    report.principals.map((p) => p.arn),
+    report,
+  );
+  const unknownIds = unknownValues(
+    'instanceIds',
+    event.instanceIds,
+    report.instances.map((i) => i.instanceId),
+    report,
+  );
+  if (unknownArns || unknownIds) {
+    throw new InvalidEventError([unknownArns?.message, unknownIds?.message].filter(Boolean).join('; '), {
+      cause: {
+        unknownPrincipalArns: unknownArns?.values ?? [],
+        unknownInstanceIds: unknownIds?.values ?? [],
+      },
+    });
+  }
   const arns = event.principalArns ? new Set(event.principalArns) : undefined;
   const ids = event.instanceIds ? new Set(event.instanceIds) : undefined;
-  if (!arns && !ids) return report;
   const principals = arns ? report.principals.filter((p) => arns.has(p.arn)) : ids ? [] : report.principals;
   const instances = ids
     ? report.instances.filter((i) => ids.has(i.instanceId))
@@ -59,12 +140,13 @@ export async function runOnDemand(
   const event = parseOnDemandEvent(rawEvent);
   const limit = deps.responseLimit ?? RESPONSE_LIMIT;
   const report = narrowReport(audit(await deps.loadAccount(), deps.policy), event);
+  const scope = { principalArns: event.principalArns, instanceIds: event.instanceIds };
   const fits = (text: string): boolean => Buffer.byteLength(JSON.stringify(text)) <= limit;
   switch (event.format ?? 'json') {
     case 'text':
     case 'markdown': {
       const render = event.format === 'text' ? renderText : renderMarkdown;
-      const full = render(report);
+      const full = render(report, { scope });
       if (fits(full)) return full;
       // Too large to return: the most severe items, and a count of the rest.
       const summarize = summarizer(report, HINT);
@@ -72,7 +154,7 @@ export async function runOnDemand(
         report,
         (keep) => {
           const summary = summarize(keep);
-          return `${summary.note}\n\n${render(summary)}`;
+          return `${summary.note}\n\n${render(summary, { scope })}`;
         },
         fits,
       );

@@ -1,5 +1,14 @@
 import { accessSummary, headline, statementToFix } from './headline';
+import { scopeNote, section, type ReportScope } from './scope';
 import type { AuditReport } from './types';
+
+export interface MarkdownOptions {
+  /** What the report was narrowed to, when it was (see ReportScope). */
+  readonly scope?: ReportScope | undefined;
+}
+
+/** "none of the 2 requested principals" as a sentence. */
+const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -13,11 +22,13 @@ function code(text: string): string {
 }
 
 /** The report for a ticket or a pull request. */
-export function renderMarkdown(report: AuditReport): string {
+export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {}): string {
   const s = report.summary;
   const out: string[] = [];
   out.push(`# SSH over Session Manager audit: account ${report.account.id} (${report.account.region})`, '');
   out.push(`**${headline(report)}**`, '');
+  const note = scopeNote(options.scope);
+  if (note) out.push(`> ${note}`, '');
   if (!report.complete)
     out.push(
       `> **Incomplete:** ${report.gaps.length} gap(s). Nothing that depends on them is reported COMPLIANT.`,
@@ -36,16 +47,18 @@ export function renderMarkdown(report: AuditReport): string {
   out.push(`| explicit SSH guardrail | ${report.guardrail.exists ? 'yes' : '**no**'} |`, '');
 
   const bad = report.principals.filter((p) => p.compliance === 'NON_COMPLIANT');
-  out.push(`## Non-compliant principals (${bad.length})`, '');
+  const principals = section('Non-compliant principals', 'principals', bad.length, options.scope);
+  out.push(`## ${principals.heading}`, '');
   if (bad.length) {
     out.push('| principal | access | statement to change |', '|---|---|---|');
     for (const p of bad)
       out.push(`| ${code(p.arn)} | ${cell(accessSummary(p))} | ${cell(statementToFix(p) ?? '')} |`);
-  } else out.push('None.');
+  } else out.push(sentence(principals.empty));
   out.push('');
 
   const exposed = report.instances.filter((i) => i.compliance === 'NON_COMPLIANT');
-  out.push(`## Exposed instances (${exposed.length})`, '');
+  const instances = section('Exposed instances', 'instances', exposed.length, options.scope);
+  out.push(`## ${instances.heading}`, '');
   if (exposed.length) {
     out.push('| instance | agent | platform | ping | reachable by |', '|---|---|---|---|---|');
     for (const i of exposed) {
@@ -53,7 +66,7 @@ export function renderMarkdown(report: AuditReport): string {
         `| ${code(i.instanceId)} | ${cell(i.agentVersion ?? 'unknown')} | ${cell(i.platformName ?? i.platformType ?? 'unknown')} | ${cell(i.pingStatus ?? 'unknown')} | ${i.exposedTo} principal(s) |`,
       );
     }
-  } else out.push('None.');
+  } else out.push(sentence(instances.empty));
   out.push('');
 
   out.push('## Unaudited sessions', '', report.sessionLogging.statement, '');

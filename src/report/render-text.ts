@@ -1,9 +1,12 @@
 import { accessSummary, headline, statementToFix } from './headline';
+import { scopeNote, section, type ReportScope } from './scope';
 import type { AuditReport } from './types';
 
 export interface TextOptions {
   /** ANSI colour; only for a terminal. */
   readonly color?: boolean;
+  /** What the report was narrowed to, when it was (see ReportScope). */
+  readonly scope?: ReportScope | undefined;
 }
 
 /**
@@ -22,6 +25,8 @@ export function renderText(report: AuditReport, options: TextOptions = {}): stri
 
   out.push(bold(`ssm-ssh-audit: account ${report.account.id} (${report.account.region})`));
   out.push(headline(report));
+  const note = scopeNote(options.scope);
+  if (note) out.push(note);
   if (!report.complete)
     out.push(
       yellow(
@@ -41,8 +46,9 @@ export function renderText(report: AuditReport, options: TextOptions = {}): stri
   out.push('');
 
   const bad = report.principals.filter((p) => p.compliance === 'NON_COMPLIANT');
-  out.push(bold(`Non-compliant principals (${bad.length})`));
-  if (!bad.length) out.push(green('  none'));
+  const principals = section('Non-compliant principals', 'principals', bad.length, options.scope);
+  out.push(bold(principals.heading));
+  if (!bad.length) out.push(principals.listed ? green(`  ${principals.empty}`) : `  ${principals.empty}`);
   for (const p of bad) {
     out.push(`  ${red('✗')} ${p.arn}`);
     out.push(`      ${accessSummary(p)}`);
@@ -52,8 +58,9 @@ export function renderText(report: AuditReport, options: TextOptions = {}): stri
   out.push('');
 
   const exposed = report.instances.filter((i) => i.compliance === 'NON_COMPLIANT');
-  out.push(bold(`Exposed instances (${exposed.length})`));
-  if (!exposed.length) out.push(green('  none'));
+  const instances = section('Exposed instances', 'instances', exposed.length, options.scope);
+  out.push(bold(instances.heading));
+  if (!exposed.length) out.push(instances.listed ? green(`  ${instances.empty}`) : `  ${instances.empty}`);
   for (const i of exposed) {
     out.push(
       `  ${red('✗')} ${i.instanceId}  agent ${i.agentVersion ?? 'unknown'}, ${i.platformName ?? i.platformType ?? 'unknown platform'}, ${i.pingStatus ?? 'unknown ping'}: reachable by ${i.exposedTo} non-exempt principal(s)`,

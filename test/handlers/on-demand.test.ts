@@ -1,9 +1,12 @@
+import { resolve } from 'node:path';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { createOnDemandHandler } from '../../src/handlers/on-demand';
 import { runOnDemand } from '../../src/lambda/on-demand';
 import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
 import type { AuditReport } from '../../src/report/types';
 import { EXAMPLE_ACCOUNT, lambdaContext, silentLogger } from './support';
+
+const TRUNCATED_IAM = resolve(__dirname, '..', 'fixtures', 'snapshots', 'truncated-iam');
 
 /**
  * The on-demand function, as the Lambda console's Test button runs it: through the middy +
@@ -123,6 +126,17 @@ describe('the on-demand function (Lambda console Test button)', () => {
         { instanceIds: ['web-prod-01'] },
         /event\.instanceIds\[0\]: must be an instance id/,
       ],
+      // An empty list would narrow the report to nothing, which reads like a clean account
+      [
+        'an empty principalArns list',
+        { principalArns: [] },
+        /^event\.principalArns: must name at least one principal ARN; leave principalArns out to list every principal$/,
+      ],
+      [
+        'an empty instanceIds list',
+        { instanceIds: [] },
+        /^event\.instanceIds: must name at least one instance id; leave instanceIds out to list every instance$/,
+      ],
       // The Lambda console's default test event ("hello-world" template)
       [
         'the console template {"key1":"value1",...}',
@@ -135,6 +149,140 @@ describe('the on-demand function (Lambda console Test button)', () => {
       await expect(rejection).rejects.toThrow(field);
       await expect(rejection).rejects.toMatchObject({ name: 'InvalidEventError' });
     });
+  });
+});
+
+describe('narrowing to a principal or instance the account does not have', () => {
+  it.each<[string, unknown, string]>([
+    [
+      'names a principal ARN that differs only in case, and the ARN it may have meant',
+      { principalArns: ['arn:aws:iam::111122223333:role/opsadmin'] },
+      'event.principalArns: 1 principal ARN(s) not in account 111122223333: "arn:aws:iam::111122223333:role/opsadmin"' +
+        ' (ARNs are case-sensitive: did you mean "arn:aws:iam::111122223333:role/OpsAdmin"?)',
+    ],
+    [
+      'names an unknown instance id, and not the known one beside it',
+      { instanceIds: ['i-0e5f60718293a4b52', 'i-ffffffffffffffff0'] },
+      'event.instanceIds: 1 instance id(s) not in the managed instances of account 111122223333 (eu-west-1): "i-ffffffffffffffff0"',
+    ],
+    [
+      'names the unknown principal and the unknown instance when both are asked for',
+      {
+        principalArns: [OPS_ADMIN, 'arn:aws:iam::111122223333:user/mallory'],
+        instanceIds: ['mi-0ffffffffffffffff'],
+      },
+      'event.principalArns: 1 principal ARN(s) not in account 111122223333: "arn:aws:iam::111122223333:user/mallory"; ' +
+        'event.instanceIds: 1 instance id(s) not in the managed instances of account 111122223333 (eu-west-1): "mi-0ffffffffffffffff"',
+    ],
+  ])('is an InvalidEventError that %s', async (_case, event, message) => {
+    // When
+    const rejection = invoke(event);
+
+    // Then: the invocation fails instead of returning empty lists under "complete": true
+    await expect(rejection).rejects.toMatchObject({ name: 'InvalidEventError', message });
+  });
+
+  it('names the first three of many unknown ARNs on one short line, counts the rest, and lists them all in the cause', async () => {
+    // Given 500 generated role ARNs of the longest length IAM allows (2048 characters), none in the account
+    const arns = Array.from(
+      { length: 500 },
+      (_, i) => `arn:aws:iam::111122223333:role/${'x'.repeat(2048 - 35)}${String(i).padStart(4, '0')}`,
+    );
+
+    // When
+    const error = await invoke({ principalArns: arns }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { cause: { unknownPrincipalArns: string[] } },
+    );
+
+    // Then
+    expect(error).toMatchObject({ name: 'InvalidEventError' });
+    expect(error?.message).toMatch(
+      /^event\.principalArns: 500 principal ARN\(s\) not in account 111122223333: /,
+    );
+    expect(error?.message).toMatch(/0000", "[^"]*0001", "[^"]*0002" and 497 more$/);
+    expect(error?.message).not.toContain('\n');
+    expect(error?.message.length).toBeLessThan(600);
+    expect(error?.cause.unknownPrincipalArns).toEqual(arns);
+  });
+
+  it('says the principal may exist unseen when the IAM listing was cut short', async () => {
+    // Given the truncated-iam fixture: IsTruncated with a Marker, so some principals were never read
+    const loadAccount = () => loadSnapshotDirectory(TRUNCATED_IAM);
+
+    // When
+    const rejection = runOnDemand(
+      { principalArns: ['arn:aws:iam::111122223333:role/NotOnTheFirstPage'] },
+      { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY },
+    );
+
+    // Then
+    await expect(rejection).rejects.toThrow(
+      /not in account \d+ \(the iam listing is incomplete: it may exist unseen\)/,
+    );
+  });
+});
+
+describe('a narrowed text or markdown report', () => {
+  // The headline and summary count the whole account (9 of 16 principals NON_COMPLIANT): under them,
+  // "none" about a list that the narrowing emptied would be false.
+  it.each<[string, Record<string, unknown>, string[], string[]]>([
+    [
+      'text narrowed to a principal says the instances were not requested',
+      { format: 'text', principalArns: [OPS_ADMIN] },
+      [
+        'Narrowed to 1 requested principal(s): the lists show only those and the findings about them; the counts are account-wide.',
+        'Non-compliant principals among the 1 requested (1)',
+        'Exposed instances\n  not requested: this report is narrowed to the requested principals\n',
+      ],
+      ['Exposed instances (0)', '  none'],
+    ],
+    [
+      'text narrowed to a compliant instance says none of the requested instances is exposed',
+      { format: 'text', instanceIds: ['mi-0a1b2c3d4e5f67890'] },
+      [
+        'Non-compliant principals\n  not requested: this report is narrowed to the requested instances\n',
+        'Exposed instances among the 1 requested (0)\n  none of the 1 requested instances\n',
+      ],
+      ['Non-compliant principals (0)', '  none\n'],
+    ],
+    [
+      'markdown narrowed to an instance says the principals were not requested',
+      { format: 'markdown', instanceIds: ['i-0e5f60718293a4b52'] },
+      [
+        '> Narrowed to 1 requested instance(s): the lists show only those and the findings about them; the counts are account-wide.',
+        '## Non-compliant principals\n\nNot requested: this report is narrowed to the requested instances.\n',
+        '## Exposed instances among the 1 requested (1)',
+      ],
+      ['Non-compliant principals (0)', 'None.'],
+    ],
+    [
+      'markdown narrowed to a compliant principal says none of the requested principals is non-compliant',
+      { format: 'markdown', principalArns: ['arn:aws:iam::111122223333:user/carol.jones'] },
+      [
+        '## Non-compliant principals among the 1 requested (0)\n\nNone of the 1 requested principals.\n',
+        '## Exposed instances\n\nNot requested: this report is narrowed to the requested principals.\n',
+      ],
+      ['(0)\n\nNone.', 'Exposed instances (0)'],
+    ],
+  ])('%s', async (_case, event, present, absent) => {
+    // When
+    const rendered = String(await invoke(event));
+
+    // Then: the account-wide headline stays, and no filtered-away list is called empty
+    expect(rendered).toContain('9 of 16 principals and 5 of 7 instances NON_COMPLIANT');
+    for (const text of present) expect(rendered).toContain(text);
+    for (const text of absent) expect(rendered).not.toContain(text);
+  });
+
+  it('reads exactly as before when nothing was narrowed', async () => {
+    // When
+    const text = String(await invoke({ format: 'text' }));
+
+    // Then
+    expect(text).toContain('Non-compliant principals (9)');
+    expect(text).toContain('Exposed instances (5)');
+    expect(text).not.toContain('Narrowed');
   });
 });
 
