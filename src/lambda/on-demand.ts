@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CompliancePolicy } from '../config/compliance-policy';
 import { instanceIdSchema } from '../config/compliance-policy-schema';
 import { renderJson, renderMarkdown, renderText, type AuditReport } from '../report';
+import { escapeControls } from '../report/escape';
 import { largestFitting, summarizer } from '../report/summary';
 import { audit } from '../rules/audit';
 import type { AccountSnapshot } from '../snapshot/types';
@@ -46,7 +47,8 @@ const SHOWN = 60;
  */
 function quote(value: string): string {
   const short = value.length > 2 * SHOWN + 1 ? `${value.slice(0, SHOWN)}…${value.slice(-SHOWN)}` : value;
-  return JSON.stringify(short);
+  // JSON escapes the C0 controls and quotes; the C1 controls and bidi overrides are left to escapeControls.
+  return escapeControls(JSON.stringify(short));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { escapeControls } from './escape';
 import { accessSummary, headline, statementToFix } from './headline';
 import { scopeNote, section, type ReportScope } from './scope';
 import type { AuditReport } from './types';
@@ -10,22 +11,55 @@ export interface MarkdownOptions {
 /** "none of the 2 requested principals" as a sentence. */
 const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 
+const ESCAPED: Readonly<Record<string, string>> = {
+  // Markup: a renderer (GitHub, a ticket system) would otherwise run `<script>` or `<img onerror>`.
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  // Links and images: `![](https://tracker.example/pixel)` would load as the reader opens the ticket.
+  '[': '\\[',
+  ']': '\\]',
+  // Backslashes: an input `\|` would otherwise become `\\|`, an escaped backslash and a pipe that ends
+  // the cell.
+  '\\': '\\\\',
+  // Table structure: a pipe or a line break would end the cell or the row.
+  '|': '\\|',
+  '\r\n': ' ',
+  '\r': ' ',
+  '\n': ' ',
+};
+
+/**
+ * Any value from input as markdown text, in a table cell or inline: markup, links, pipes and line
+ * breaks escaped, and the remaining control characters made visible (see escapeControls). Every value
+ * that is not a code span goes through here.
+ */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return escapeControls(text.replace(/\r\n|[\r\n&<>[\]\\|]/g, (c) => ESCAPED[c] ?? c));
 }
 
-/** A code span that survives any content: IAM paths may hold `|` and backticks. */
+/**
+ * A code span that survives any content: IAM paths may hold `|` and backticks. Its content is shown
+ * literally (markup and links do nothing there), so only the table structure and controls are escaped.
+ * The fence is longer than any run of backticks inside, which could otherwise close the span early and
+ * let the rest be read as markup.
+ */
 function code(text: string): string {
-  const fence = text.includes('`') ? '``' : '`';
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${cell(text)}${pad}${fence}`;
+  const inner = escapeControls(text.replace(/\r\n|[\r\n]/g, ' ')).replace(/\|/g, '\\|');
+  return `${fence}${pad}${inner}${pad}${fence}`;
 }
 
 /** The report for a ticket or a pull request. */
 export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {}): string {
   const s = report.summary;
   const out: string[] = [];
-  out.push(`# SSH over Session Manager audit: account ${report.account.id} (${report.account.region})`, '');
+  out.push(
+    `# SSH over Session Manager audit: account ${cell(report.account.id)} (${cell(report.account.region)})`,
+    '',
+  );
   out.push(`**${headline(report)}**`, '');
   const note = scopeNote(options.scope);
   if (note) out.push(`> ${note}`, '');
@@ -69,7 +103,7 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
   } else out.push(sentence(instances.empty));
   out.push('');
 
-  out.push('## Unaudited sessions', '', report.sessionLogging.statement, '');
+  out.push('## Unaudited sessions', '', cell(report.sessionLogging.statement), '');
   if (report.guardrail.remediation) {
     out.push(
       '## Remediation',
@@ -88,12 +122,12 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
       '|---|---|---|---|',
     );
     for (const f of findings)
-      out.push(`| ${f.rule} | ${f.severity} | ${code(f.resourceId)} | ${cell(f.message)} |`);
+      out.push(`| ${cell(f.rule)} | ${cell(f.severity)} | ${code(f.resourceId)} | ${cell(f.message)} |`);
     out.push('');
   }
   if (report.gaps.length) {
     out.push(`## Gaps (${report.gaps.length})`, '');
-    for (const g of report.gaps) out.push(`- **${g.source}**: ${g.message}`);
+    for (const g of report.gaps) out.push(`- **${cell(g.source)}**: ${cell(g.message)}`);
     out.push('');
   }
   return `${out.join('\n')}\n`;

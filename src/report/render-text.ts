@@ -1,3 +1,4 @@
+import { escapeControls, mapStrings } from './escape';
 import { accessSummary, headline, statementToFix } from './headline';
 import { scopeNote, section, type ReportScope } from './scope';
 import type { AuditReport } from './types';
@@ -13,7 +14,11 @@ export interface TextOptions {
  * The report a person reads in a terminal: headline counts first, then the principals to fix with the
  * statement to change, the exposed instances, the unaudited-sessions statement and the remediation.
  */
-export function renderText(report: AuditReport, options: TextOptions = {}): string {
+export function renderText(input: AuditReport, options: TextOptions = {}): string {
+  // Every string of the report, escaped once here: names, ARNs, messages and the fields a managed node
+  // reports about itself may carry terminal control sequences. The only control characters left in the
+  // output are the line breaks and colours written below.
+  const report = mapStrings(input, escapeControls);
   const paint = (code: string) => (text: string) =>
     options.color ? `\u001b[${code}m${text}\u001b[0m` : text;
   const bold = paint('1');

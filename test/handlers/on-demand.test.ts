@@ -174,6 +174,11 @@ describe('narrowing to a principal or instance the account does not have', () =>
       'event.principalArns: 1 principal ARN(s) not in account 111122223333: "arn:aws:iam::111122223333:user/mallory"; ' +
         'event.instanceIds: 1 instance id(s) not in the managed instances of account 111122223333 (eu-west-1): "mi-0ffffffffffffffff"',
     ],
+    [
+      'names an unknown ARN with its control and bidi characters escaped, on one line',
+      { principalArns: ['arn:aws:iam::111122223333:role/x\n\u009b2J\u202etxt.exe'] },
+      'event.principalArns: 1 principal ARN(s) not in account 111122223333: "arn:aws:iam::111122223333:role/x\\n\\u009b2J\\u202etxt.exe"',
+    ],
   ])('is an InvalidEventError that %s', async (_case, event, message) => {
     // When
     const rejection = invoke(event);

@@ -4,6 +4,7 @@ import { buildSnsMessage, messageSize, SNS_MESSAGE_LIMIT, subjectFor } from '../
 import type { AuditReport } from '../../src/report/types';
 import { audit } from '../../src/rules/audit';
 import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+import { CONTROLS, HOSTILE_INPUTS, VISIBLE } from './hostile';
 
 let example: AuditReport;
 beforeAll(async () => {
@@ -46,5 +47,27 @@ describe('the SNS message of the nightly report', () => {
     };
     expect(summary.gaps.length + summary.omitted.gaps).toBe(3000);
     expect(summary.complete).toBe(false);
+  });
+
+  describe('shows control characters a hybrid node reports as visible escapes in the email text', () => {
+    it.each<[string, number | undefined, boolean]>([
+      ['the whole report', undefined, false],
+      // The whole message is about 14 KB: 10 KB is summarized, with the hybrid node still listed.
+      ['a summary of a report too large for the message', 10_000, true],
+    ])('in %s', async (_case, limit, summarized) => {
+      // Given a hybrid node whose PlatformName carries terminal control sequences
+      const [, hostileReport] = HOSTILE_INPUTS[0]!;
+      const report = await hostileReport();
+
+      // When the nightly message is built
+      const message = buildSnsMessage(report, { limit });
+
+      // Then email readers (often in a terminal mail client) see the sequences, not their effects
+      expect(message.summarized).toBe(summarized);
+      const { email } = JSON.parse(message.Message) as { email: string };
+      expect(email).toContain(VISIBLE);
+      expect(email).not.toMatch(CONTROLS);
+      expect(message.Subject).toMatch(/^[\x20-\x7e]+$/);
+    });
   });
 });

@@ -1,0 +1,33 @@
+import { renderText } from '../../src/report/render-text';
+import { CONTROLS, HOSTILE_INPUTS, VISIBLE } from './hostile';
+
+describe('the text report', () => {
+  describe('shows control and bidi characters from input as visible escapes, never raw to the terminal', () => {
+    it.each(HOSTILE_INPUTS)('%s', async (_where, hostileReport) => {
+      // Given a report where that input carries an OSC title, BEL, a screen clear, CR, C1 CSI and bidi overrides
+      const report = await hostileReport();
+
+      // When rendered for a terminal, with and without colour
+      const plain = renderText(report);
+      const coloured = renderText(report, { color: true });
+
+      // Then the sequences are shown, not obeyed: the only control characters are line feeds and our colours
+      expect(plain).toContain(VISIBLE);
+      expect(plain).not.toMatch(CONTROLS);
+      // eslint-disable-next-line no-control-regex -- removes the SGR colour sequences the renderer writes
+      expect(coloured.replace(/\u001b\[\d+m/g, '')).not.toMatch(CONTROLS);
+    });
+  });
+
+  it('writes a line break from input as \\u000a, so input cannot forge a line of the report', async () => {
+    // Given a gap message with a line that imitates the report
+    const [, withGap] = HOSTILE_INPUTS.find(([where]) => where.startsWith('a gap message'))!;
+    const report = await withGap();
+
+    // When
+    const text = renderText(report);
+
+    // Then the whole message stays on the line of its gap
+    expect(text).toMatch(/^ {2}- tags: AccessDenied: <script>.*\\u000a\\u001b/m);
+  });
+});
