@@ -27,8 +27,9 @@ import type { AccountSnapshot } from './snapshot/types';
 
 /**
  * The `ssm-ssh-audit` command. Exit codes: 0 after a completed audit, 1 with --fail-on-findings when
- * anything is NON_COMPLIANT, 2 for bad input or usage. The report goes to stdout or --output; logs go
- * to stderr only.
+ * anything is NON_COMPLIANT or any finding is reported (a low-severity or account-level finding
+ * counts even when every principal and instance is COMPLIANT or exempt), 2 for bad input or usage, 3
+ * for an internal error. The report goes to stdout or --output; logs go to stderr only.
  */
 const USAGE = `Usage: ssm-ssh-audit --input DIR [options]
        ssm-ssh-audit --live [--region R] [--profile P] [options]
