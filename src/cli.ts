@@ -29,7 +29,8 @@ import type { AccountSnapshot } from './snapshot/types';
  * The `ssm-ssh-audit` command. Exit codes: 0 after a completed audit, 1 with --fail-on-findings when
  * anything is NON_COMPLIANT or any finding is reported (a low-severity or account-level finding
  * counts even when every principal and instance is COMPLIANT or exempt), 2 for bad input or usage, 3
- * for an internal error. The report goes to stdout or --output; logs go to stderr only.
+ * for an internal error, 141 when the reader of stdout closes the pipe early (`| head`; quietly). The
+ * report goes to stdout or --output; logs go to stderr only.
  */
 const USAGE = `Usage: ssm-ssh-audit --input DIR [options]
        ssm-ssh-audit --live [--region R] [--profile P] [options]
@@ -207,11 +208,56 @@ function* gathered(chunks: Iterable<string>, reuse: boolean): Generator<Buffer> 
   if (used > 0) yield flush();
 }
 
-/** Writes to a stream (stdout, which may be a pipe), honouring backpressure. */
+/**
+ * The reader of stdout went away before the report was written (`ssm-ssh-audit ... | head`). That is
+ * the reader's choice, not a failure of the audit, so main ends quietly with EXIT_CLOSED_PIPE.
+ */
+export class ClosedPipeError extends Error {
+  override readonly name = 'ClosedPipeError';
+}
+
+/**
+ * 128 + SIGPIPE (13): the status a shell reports for git, cat or grep when a closed pipe stops them.
+ * Not 0, because the report was not delivered: under `set -o pipefail` a truncated audit must not pass
+ * for a clean one, nor for a pass of --fail-on-findings. Node ignores SIGPIPE, so the process cannot
+ * die of the signal itself; it exits with the status the signal would have left.
+ */
+export const EXIT_CLOSED_PIPE = 141;
+
+/**
+ * Writes to a stream (stdout, which may be a pipe), honouring backpressure, and resolves only once the
+ * stream has taken every byte. A stream reports a failed write with an 'error' event, often on a later
+ * tick and after write() has returned; with no listener that event would crash the process with a
+ * stack trace, so it is caught here and thrown instead: EPIPE as a ClosedPipeError, anything else as
+ * it is.
+ */
 async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
-  for (const data of gathered(chunks, false)) {
-    if (!stream.write(data)) await once(stream, 'drain');
+  let failure: Error | undefined;
+  const onError = (error: Error): void => {
+    failure ??= error;
+  };
+  stream.on('error', onError);
+  try {
+    for (const data of gathered(chunks, false)) {
+      if (failure) break;
+      if (!stream.write(data)) await once(stream, 'drain');
+    }
+    // An empty write calls back after every write before it: an error of the last one surfaces here.
+    if (!failure) {
+      await new Promise<void>((resolve, reject) =>
+        stream.write('', (error) => (error ? reject(error) : resolve())),
+      );
+    }
+  } catch (error) {
+    failure ??= error as Error;
+  } finally {
+    stream.off('error', onError);
   }
+  if (!failure) return;
+  if ((failure as NodeJS.ErrnoException).code === 'EPIPE') {
+    throw new ClosedPipeError('the reader of the report closed the pipe', { cause: failure });
+  }
+  throw failure;
 }
 
 /**
@@ -345,12 +391,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     const options = parseOptions(argv);
     switch (options.command) {
       case 'help':
-        process.stdout.write(USAGE);
+        await writeToStream(process.stdout, [USAGE]);
         return 0;
-      case 'version':
+      case 'version': {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        process.stdout.write(`${(require('../package.json') as { version: string }).version}\n`);
+        const { version } = require('../package.json') as { version: string };
+        await writeToStream(process.stdout, [`${version}\n`]);
         return 0;
+      }
       case 'snapshot':
         return await runSnapshot(options);
       case 'audit':
@@ -358,6 +406,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     const e = error as Error;
+    // Not an error to report: the reader stopped reading, as `| head` does. Nothing on stderr.
+    if (e.name === 'ClosedPipeError') return EXIT_CLOSED_PIPE;
     if (debug) process.stderr.write(`${e.stack ?? e}\n`);
     if (EXPECTED_ERRORS.includes(e.name)) {
       process.stderr.write(`ssm-ssh-audit: ${e.message}\n`);
