@@ -1,6 +1,25 @@
 import { z } from 'zod';
 
 /**
+ * A time stamp in the event, as AWS Config writes them: ISO-8601 with seconds, usually milliseconds and
+ * "Z" (`2016-02-17T01:36:34.043Z`); a numeric offset (`+00:00`) and any fraction are accepted too, as
+ * ISO-8601 allows, but not a date alone nor a date-time without a zone. Anything else would become an
+ * Invalid Date, which the SDK sends as `NaN` in OrderingTimestamp or laterTime instead of failing here
+ * with the field's name.
+ */
+const timestamp = z.iso.datetime({
+  offset: true,
+  error: (issue) =>
+    `expected an ISO-8601 date-time such as 2016-02-17T01:36:34.043Z (got ${shown(issue.input)})`,
+});
+
+/** A value as a short quotation for a one-line message. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
  * The event AWS Config sends a custom Lambda rule, and its JSON-string fields, validated. A malformed
  * event fails the invocation with a message naming the field, and nothing is posted.
  */
@@ -9,7 +28,7 @@ const configurationItem = z.looseObject({
   resourceType: z.string(),
   resourceId: z.string(),
   resourceName: z.string().nullish(),
-  configurationItemCaptureTime: z.string(),
+  configurationItemCaptureTime: timestamp,
   awsAccountId: z.string().optional(),
   configuration: z.unknown().optional(),
 });
@@ -19,23 +38,23 @@ const configurationItemSummary = z.looseObject({
   resourceType: z.string(),
   resourceId: z.string(),
   resourceName: z.string().nullish(),
-  configurationItemCaptureTime: z.string(),
+  configurationItemCaptureTime: timestamp,
 });
 
 export const invokingEventSchema = z.discriminatedUnion('messageType', [
   z.looseObject({
     messageType: z.literal('ConfigurationItemChangeNotification'),
     configurationItem,
-    notificationCreationTime: z.string().optional(),
+    notificationCreationTime: timestamp.optional(),
   }),
   z.looseObject({
     messageType: z.literal('OversizedConfigurationItemChangeNotification'),
     configurationItemSummary,
-    notificationCreationTime: z.string().optional(),
+    notificationCreationTime: timestamp.optional(),
   }),
   z.looseObject({
     messageType: z.literal('ScheduledNotification'),
-    notificationCreationTime: z.string(),
+    notificationCreationTime: timestamp,
     awsAccountId: z.string().optional(),
   }),
 ]);

@@ -86,6 +86,7 @@ export async function runConfigRule(
   const log = deps.log ?? (() => undefined);
 
   if (invoking.messageType === 'ScheduledNotification') {
+    // Valid: parseConfigRuleEvent accepts only ISO-8601 date-times for the event's time stamps.
     const ordering = new Date(invoking.notificationCreationTime);
     const report = audit(await deps.loadAccount(), policy);
     const evaluations = evaluationsFromReport(report, ordering);

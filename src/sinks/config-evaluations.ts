@@ -103,6 +103,14 @@ export async function putEvaluations(
   options: { readonly attempts?: number } = {},
 ): Promise<PutResult> {
   const attempts = options.attempts ?? 3;
+  // The SDK sends an Invalid Date as `NaN`, which Config cannot read: refuse before posting anything.
+  const undated = evaluations.filter((e) => Number.isNaN(e.OrderingTimestamp?.getTime() ?? NaN));
+  if (undated.length > 0) {
+    const names = undated.map((e) => `${e.ComplianceResourceType}/${e.ComplianceResourceId}`).join(', ');
+    throw new PutEvaluationsError(
+      `OrderingTimestamp is not a valid date for ${undated.length} evaluation(s): ${names}`,
+    );
+  }
   const testMode = resultToken === 'TESTMODE';
   let calls = 0;
   for (let start = 0; start < evaluations.length; start += MAX_EVALUATIONS_PER_CALL) {
