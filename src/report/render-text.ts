@@ -45,6 +45,7 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   out.push(
     `  Instances:   ${s.instances} managed, ${s.sshCapableInstances} SSH-capable, ${s.nonCompliantInstances} NON_COMPLIANT`,
   );
+  out.push(`  Findings:    ${s.findings}`);
   out.push(
     `  Guardrail:   ${report.guardrail.exists ? green(`explicit Deny of AWS-StartSSHSession present (${report.guardrail.principalsCovered} principal(s) covered)`) : red('no explicit Deny of AWS-StartSSHSession')}`,
   );
@@ -98,6 +99,13 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   }
   out.push('');
 
+  // Findings about the account as a whole are in no list above, yet they count for --fail-on-findings.
+  const account = report.findings.filter((f) => f.resourceType === 'AWS::::Account');
+  if (account.length) {
+    out.push(bold(`Account findings (${account.length})`));
+    for (const f of account) out.push(`  - ${f.severity} ${f.rule}: ${f.message}`);
+    out.push('');
+  }
   const other = report.findings.filter((f) => f.rule === 'ssm-agent-outdated');
   if (other.length) {
     out.push(bold(`Outdated SSM Agents (${other.length})`));

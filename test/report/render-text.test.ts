@@ -1,4 +1,8 @@
+import { join } from 'node:path';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { renderText } from '../../src/report/render-text';
+import { audit } from '../../src/rules/audit';
+import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
 import { CONTROLS, HOSTILE_INPUTS, VISIBLE } from './hostile';
 
 describe('the text report', () => {
@@ -29,5 +33,23 @@ describe('the text report', () => {
 
     // Then the whole message stays on the line of its gap
     expect(text).toMatch(/^ {2}- tags: AccessDenied: <script>.*\\u000a\\u001b/m);
+  });
+
+  it('lists the findings about the account as a whole, which no principal or instance line shows', async () => {
+    // Given an account with no guardrail, where every principal is exempt and nothing is NON_COMPLIANT
+    const snapshot = await loadSnapshotDirectory(
+      join(__dirname, '..', 'fixtures', 'snapshots', 'corrupt-policy'),
+    );
+    const report = audit(snapshot, { ...DEFAULT_COMPLIANCE_POLICY, exemptPrincipals: ['*'] });
+    const guardrail = report.findings.filter((f) => f.rule === 'no-ssh-guardrail');
+    expect(guardrail).toHaveLength(1);
+
+    // When rendered as text
+    const text = renderText(report);
+
+    // Then the finding that makes --fail-on-findings exit 1 is there, with its severity, and counted
+    expect(text).toContain(`  Findings:    ${report.findings.length}\n`);
+    expect(text).toMatch(/^Account findings \(\d+\)$/m);
+    expect(text).toContain(`  - ${guardrail[0]?.severity} no-ssh-guardrail: ${guardrail[0]?.message}`);
   });
 });
