@@ -58,6 +58,11 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** The report could not be written where --output says (no such directory, a full disk): exit 2. */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
+}
+
 const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -329,7 +334,13 @@ async function collectLive(options: AwsOptions): Promise<SnapshotValues> {
   return values;
 }
 
-const EXPECTED_ERRORS = ['UsageError', 'SnapshotInputError', 'CompliancePolicyError', 'CollectionError'];
+const EXPECTED_ERRORS = [
+  'UsageError',
+  'OutputError',
+  'SnapshotInputError',
+  'CompliancePolicyError',
+  'CollectionError',
+];
 
 /** Phase timings on stderr as one JSON line when SSM_SSH_AUDIT_TIMINGS=1, for the benchmark. */
 function reportTimings(timings: Record<string, number>): void {
@@ -358,7 +369,7 @@ async function runAudit(options: AuditOptions): Promise<number> {
     try {
       writeToFile(options.output as string, chunks);
     } catch (cause) {
-      throw new UsageError(
+      throw new OutputError(
         `--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})`,
         { cause },
       );

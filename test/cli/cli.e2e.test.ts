@@ -152,6 +152,16 @@ describe('ssm-ssh-audit on the bundled example account', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
   });
 
+  it.each([
+    ['a directory that does not exist', () => join(work, 'no-such-directory', 'report.json'), 'ENOENT'],
+    ['a full disk', () => '/dev/full', 'ENOSPC'],
+  ])('says in one line that --output cannot be written to %s, with exit code 2', (_, path, code) => {
+    const out = path();
+    const result = run(['--input', EXAMPLE, '--format', 'json', '--output', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`ssm-ssh-audit: --output ${out}: cannot be written (${code})\n`);
+  });
+
   it('replaces an existing --output file with the whole report, and writes through a symbolic link', () => {
     // Given an older, longer report in place, readable by its owner only, and a link to another report
     const out = join(work, 'replaced.json');
