@@ -162,8 +162,12 @@ export class CompiledPattern {
     return next?.kind === 'text' && next.text.startsWith(':');
   }
 
-  /** Matches a value, substituting policy variables from the context. */
-  match(value: string, context: RequestContext): Tri {
+  /**
+   * Matches a value, substituting policy variables from the context. `unresolved` is the answer when a
+   * variable has no value and no default: the pattern then matches nothing, but in a NotResource list
+   * AWS only says such a variable "might cause the entire statement to be invalid".
+   */
+  match(value: string, context: RequestContext, unresolved: 'no' | 'maybe' = 'no'): Tri {
     if (this.matchesEverything) return 'yes';
     // Its anchored expression, without flags, matches this text and nothing else.
     if (this.literal !== undefined) return value === this.literal ? 'yes' : 'no';
@@ -189,7 +193,7 @@ export class CompiledPattern {
       if (resolution === 'unmatchable') unmatchable = true;
       return resolution;
     });
-    if (unmatchable) return 'no';
+    if (unmatchable) return unresolved;
     if (this.cachedRegex(source).test(value)) return unknown ? 'maybe' : 'yes';
     if (!this.ambiguous) return 'no';
     const broad = this.regexSource((token) => resolveVariable(token, context), true);
