@@ -299,7 +299,11 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   }
 
   return {
-    account: { id: account.Account, region: account.Region, partition: partitionOf(account.Arn, account.Region) },
+    account: {
+      id: account.Account,
+      region: account.Region,
+      partition: partitionOf(account.Arn, account.Region),
+    },
     iam: iam as AuthorizationDetails,
     instances: instances.InstanceInformationList as InstanceInformation[],
     activationTier,
