@@ -107,10 +107,8 @@ function matchPatterns(
   context: RequestContext,
   undetermined: string[],
 ): Tri {
-  // In a NotResource list, a variable without a value leaves open whether the statement applies at all.
-  const unresolved = list.negated ? 'maybe' : 'no';
   const any = triSome(list.patterns, (pattern) => {
-    const r = pattern.match(value, context, unresolved);
+    const r = pattern.match(value, context);
     if (r === 'maybe') undetermined.push(pattern.source);
     return r;
   });

@@ -120,18 +120,10 @@ export class CompiledPattern {
   readonly matchesEverything: boolean;
   /** The exact text it matches when it has no wildcard and no variable (case-sensitive patterns only). */
   readonly literal: string | undefined;
-  /**
-   * An ARN pattern with fewer than six segments and a `*` that ends one of its first segments, such as
-   * `arn:aws:ec2:*:instance/*`. IAM's Resource page says a segment-final `*` "can expand to match
-   * beyond colon boundaries", which AWS does not pin down further: where only that reading matches,
-   * the answer is `maybe`, never a definite no.
-   */
-  readonly ambiguous: boolean;
   private readonly tokens: readonly Token[];
   private readonly flavour: PatternFlavour;
   private readonly flags: string;
   private staticRegex: RegExp | undefined;
-  private broadRegex: RegExp | undefined;
   private readonly resolvedCache = new Map<string, RegExp>();
 
   constructor(source: string, options: PatternOptions) {
@@ -146,28 +138,10 @@ export class CompiledPattern {
       !options.ignoreCase && this.tokens.every((t) => t.kind === 'text')
         ? this.tokens.map((t) => (t as { text: string }).text).join('')
         : undefined;
-    this.ambiguous =
-      this.flavour === 'arn' &&
-      this.literalColons() < 5 &&
-      this.tokens.some((t, i) => t.kind === 'star' && this.segmentFinal(i));
   }
 
-  private literalColons(): number {
-    return this.tokens.reduce((n, t) => n + (t.kind === 'text' ? t.text.split(':').length - 1 : 0), 0);
-  }
-
-  /** Whether the token at `index` is followed by a colon: the last character of its segment. */
-  private segmentFinal(index: number): boolean {
-    const next = this.tokens[index + 1];
-    return next?.kind === 'text' && next.text.startsWith(':');
-  }
-
-  /**
-   * Matches a value, substituting policy variables from the context. `unresolved` is the answer when a
-   * variable has no value and no default: the pattern then matches nothing, but in a NotResource list
-   * AWS only says such a variable "might cause the entire statement to be invalid".
-   */
-  match(value: string, context: RequestContext, unresolved: 'no' | 'maybe' = 'no'): Tri {
+  /** Matches a value, substituting policy variables from the context. */
+  match(value: string, context: RequestContext): Tri {
     if (this.matchesEverything) return 'yes';
     // Its anchored expression, without flags, matches this text and nothing else.
     if (this.literal !== undefined) return value === this.literal ? 'yes' : 'no';
@@ -177,13 +151,7 @@ export class CompiledPattern {
         this.regexSource(() => 'unknown'),
         this.flags,
       );
-      if (this.staticRegex.test(value)) return 'yes';
-      if (!this.ambiguous) return 'no';
-      this.broadRegex ??= new RegExp(
-        this.regexSource(() => 'unknown', true),
-        this.flags,
-      );
-      return this.broadRegex.test(value) ? 'maybe' : 'no';
+      return this.staticRegex.test(value) ? 'yes' : 'no';
     }
     let unknown = false;
     let unmatchable = false;
@@ -193,11 +161,10 @@ export class CompiledPattern {
       if (resolution === 'unmatchable') unmatchable = true;
       return resolution;
     });
-    if (unmatchable) return unresolved;
-    if (this.cachedRegex(source).test(value)) return unknown ? 'maybe' : 'yes';
-    if (!this.ambiguous) return 'no';
-    const broad = this.regexSource((token) => resolveVariable(token, context), true);
-    return this.cachedRegex(broad).test(value) ? 'maybe' : 'no';
+    if (unmatchable) return 'no';
+    const matched = this.cachedRegex(source).test(value);
+    if (!matched) return 'no';
+    return unknown ? 'maybe' : 'yes';
   }
 
   /** The unanchored regular expression source, for combining several patterns into one. */
@@ -218,16 +185,15 @@ export class CompiledPattern {
   /**
    * The anchored regular expression for this pattern. In `arn` flavour, wildcards in the first five
    * segments stay inside their segment; in the resource segment, and for a trailing `*` of a pattern
-   * that has fewer than six segments, they may run past colons. `broad` lets every segment-final `*`
-   * run past colons too (see `ambiguous`).
+   * that has fewer than six segments, they may run past colons.
    */
-  private regexSource(
-    resolve: (token: { key: string; fallback: string | undefined }) => Resolution,
-    broad = false,
-  ): string {
+  private regexSource(resolve: (token: { key: string; fallback: string | undefined }) => Resolution): string {
     const arn = this.flavour === 'arn';
     let segment = 0;
-    const shortPattern = arn && this.literalColons() < 5;
+    const literalColons = arn
+      ? this.tokens.reduce((n, t) => n + (t.kind === 'text' ? t.text.split(':').length - 1 : 0), 0)
+      : 0;
+    const shortPattern = arn && literalColons < 5;
     let out = '^';
     // V8 refuses a regular expression with an unbroken literal run of more than 32,767 characters.
     // Policy text and the values of policy variables (a user name, a tag) can add up to more, so a
@@ -253,8 +219,7 @@ export class CompiledPattern {
     this.tokens.forEach((token, index) => {
       const inResource = !arn || segment >= 5;
       const trailing = shortPattern && index === this.tokens.length - 1;
-      const across = trailing || (broad && token.kind === 'star' && this.segmentFinal(index));
-      const any = inResource || across ? '.*' : '[^:]*';
+      const any = inResource || trailing ? '.*' : '[^:]*';
       switch (token.kind) {
         case 'text':
           literal(token.text);

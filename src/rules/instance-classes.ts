@@ -1,16 +1,7 @@
-import {
-  evaluateCondition,
-  type CompiledCondition,
-  type CompiledPattern,
-  type CompiledPolicy,
-  type Tri,
-} from '../iam';
+import { evaluateCondition, type CompiledCondition, type CompiledPattern, type CompiledPolicy } from '../iam';
 import type { ManagedInstance } from './instances';
 import { firstMembers, partitionBy, refine, wholePartition } from './partition';
 import { conditionKey, NOTHING_KNOWN, patternKey, TAG_KEY } from './statement-parts';
-
-/** An answer of a pattern or a condition as a group number: no, yes, maybe. */
-export const TRI_GROUP: Readonly<Record<Tri, number>> = { no: 0, yes: 1, maybe: 2 };
 
 /**
  * Instance classes: groups of instances that every policy in the account treats alike for one action.
@@ -116,7 +107,8 @@ export class TagValues {
    */
   outcomesByValue(condition: CompiledCondition): number[] {
     return this.of(condition.key).firstWith.map((i) => {
-      return TRI_GROUP[evaluateCondition(condition, (this.instances[i] as ManagedInstance).context)];
+      const r = evaluateCondition(condition, (this.instances[i] as ManagedInstance).context);
+      return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
     });
   }
 }
@@ -232,16 +224,6 @@ export function classifyInstances(
   }
   const heads = arnHeads(instances);
   for (const pattern of d.wildcards) {
-    if (pattern.ambiguous) {
-      // Its segment-final `*` may or may not run past colons, so the ARN heads do not line up with it:
-      // every instance is asked, and matches, may match, or does not.
-      const outcomes = Int32Array.from(
-        instances,
-        (instance) => TRI_GROUP[pattern.match(instance.arn, NOTHING_KNOWN)],
-      );
-      partition = refine(partition, outcomes, 3);
-      continue;
-    }
     const hits = patternHits(pattern, instances, heads);
     let count = 0;
     for (let i = 0; i < n; i++) count += hits[i] as number;

@@ -13,7 +13,7 @@ import {
   type EvaluateOptions,
   type StatementMatch,
 } from '../iam';
-import { TagValues, TRI_GROUP, type InstanceClass } from './instance-classes';
+import { TagValues, type InstanceClass } from './instance-classes';
 import type { Principal } from './principals';
 import type { PortDocument } from './session-documents';
 import { Numbering } from './numbering';
@@ -281,15 +281,16 @@ class ClassPartitions {
     return partition;
   }
 
-  /** Matching classes in group 1, those that may match in group 2, the others in group 0. */
+  /** Matching classes in group 1, the others in group 0. */
   private ofPattern(pattern: CompiledPattern): Partition {
     // Policies repeat the same few patterns; text with "${" may read differently by policy version.
     const key = patternKey(pattern);
     let partition = this.byPattern.get(key);
     if (!partition) {
-      // A pattern with no variable says yes or no of an ARN, or maybe when it is `ambiguous`.
-      const outcomes = this.classes.map((c) => TRI_GROUP[pattern.match(c.representative.arn, NOTHING_KNOWN)]);
-      partition = refine(this.whole, outcomes, 3);
+      const hits = this.classes.map((c) =>
+        pattern.match(c.representative.arn, NOTHING_KNOWN) === 'yes' ? 1 : 0,
+      );
+      partition = refine(this.whole, hits, 2);
       this.byPattern.set(key, partition);
     }
     return partition;
