@@ -1,5 +1,6 @@
 import type { AccountSnapshot, Gap } from '../snapshot/types';
 import { NO_TAGS } from './instances';
+import { NOTHING_KNOWN } from './statement-parts';
 import { requestContext, type CompiledPolicy, type RequestContext } from '../iam';
 
 /**
@@ -77,16 +78,6 @@ export function portDocuments(
       context: awsOwned ? NO_TAGS : UNKNOWN_TAGS,
     });
   };
-  const standIn = (name: string, arnName: string): void => {
-    documents.set(name, {
-      name,
-      arn: documentArn(arnName, snapshot.account.id, snapshot.account),
-      awsOwned: false,
-      ssh: false,
-      context: UNKNOWN_TAGS,
-      placeholder: true,
-    });
-  };
   for (const name of AWS_OWNED_PORT_DOCUMENTS) add(name, 'Amazon');
   const listed = new Set<string>();
   for (const doc of snapshot.sessionDocuments ?? []) {
@@ -114,38 +105,63 @@ export function portDocuments(
           'the Session documents were not listed, so customer-owned port-forwarding documents are unknown',
       });
     }
-    standIn(UNLISTED_DOCUMENT, UNLISTED_DOCUMENT);
-    for (const { label, name } of allowedDocumentNames(policies)) {
-      if (!listed.has(name) && !documents.has(name)) standIn(`${UNLISTED_DOCUMENT} ${label}`, name);
+    documents.set(UNLISTED_DOCUMENT, standIn(UNLISTED_DOCUMENT, snapshot.account.id, snapshot.account));
+    for (const { pattern, name, owner } of unlistedDocumentsAllowed(policies, listed, snapshot.account)) {
+      const label = `${UNLISTED_DOCUMENT} ${pattern}`;
+      if (!documents.has(label))
+        documents.set(label, { ...standIn(name, owner, snapshot.account), name: label });
     }
   }
   return { documents: [...documents.values()], gaps };
+}
+
+/** A document that stands for customer documents the snapshot does not list (see `placeholder`). */
+function standIn(name: string, owner: string, account: AccountSnapshot['account']): PortDocument {
+  return {
+    name,
+    arn: documentArn(name, owner, account),
+    awsOwned: false,
+    ssh: false,
+    context: UNKNOWN_TAGS,
+    placeholder: true,
+  };
 }
 
 /** The document name prefixes SSM reserves for AWS (CreateDocument rejects them). */
 const RESERVED_PREFIX = /^(aws|amazon|amzn)/i;
 
 /**
- * A document name for each document pattern the StartSession statements allow, that the pattern
- * matches: the name itself, or with `*` left empty and `?` as one letter. A pattern with a policy
- * variable names a document only per principal, and is left to the stand-in for any name.
+ * For each document pattern the StartSession statements allow that can name a customer document the
+ * list does not show, a name it matches that no listed document has: the pattern's last part with
+ * each wildcard as `~`, a character no document name may hold. So `document/Acme-*` stands for
+ * `Acme-~` even when `Acme-Shell` is listed, and a Deny of one listed name does not hide the others.
+ * A shared document keeps its owner's account. A pattern with a policy variable names a document only
+ * per principal and is not covered; the stand-in for any name covers `*` and `document/*`.
  */
-function allowedDocumentNames(policies: readonly CompiledPolicy[]): { label: string; name: string }[] {
-  const found = new Map<string, string>();
+function unlistedDocumentsAllowed(
+  policies: readonly CompiledPolicy[],
+  listed: ReadonlySet<string>,
+  account: AccountSnapshot['account'],
+): { pattern: string; name: string; owner: string }[] {
+  const found = new Map<string, { pattern: string; name: string; owner: string }>();
   for (const policy of policies) {
     for (const statement of policy.statementsFor('ssm:StartSession')) {
       if (statement.effect !== 'Allow' || statement.resources.negated) continue;
-      for (const { source } of statement.resources.patterns) {
-        // arn:partition:service:region:account:document/NAME; the name part may hold colons.
-        const resource = source.split(':').slice(5).join(':');
-        if (!resource.startsWith('document/') || source.includes('${')) continue;
-        const label = resource.slice('document/'.length);
-        const name = label.replace(/\*/g, '').replace(/\?/g, 'x');
+      for (const pattern of statement.resources.patterns) {
+        const source = pattern.source;
+        if (pattern.matchesEverything || source.includes('${')) continue;
+        const last = source.slice(source.lastIndexOf('/') + 1);
+        const name = last.replace(/[*?]/g, '~');
         // Only AWS may create documents whose names begin with these: no customer document matches.
-        if (!name || RESERVED_PREFIX.test(name) || found.has(name)) continue;
-        found.set(name, label);
+        if (!name || RESERVED_PREFIX.test(last.split(/[*?]/)[0] as string) || listed.has(name)) continue;
+        const accountField = source.split(':')[4];
+        const owner = accountField && /^\d{12}$/.test(accountField) ? accountField : account.id;
+        const arn = documentArn(name, owner, account);
+        // Only a pattern that matches such a document ARN can grant one: instance patterns cannot.
+        if (found.has(arn) || pattern.match(arn, NOTHING_KNOWN) === 'no') continue;
+        found.set(arn, { pattern: source, name, owner });
       }
     }
   }
-  return [...found].map(([name, label]) => ({ label, name }));
+  return [...found.values()];
 }

@@ -1,0 +1,135 @@
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { audit } from '../../src/rules/audit';
+import { UNLISTED_DOCUMENT } from '../../src/rules/session-documents';
+import { parseSnapshotValues, type SnapshotValues } from '../../src/snapshot/parse-snapshot';
+
+/**
+ * When session-documents.json is missing or cut short, a customer document the snapshot does not show
+ * may be a Port document: a grant that can name one is `unknown`, never `denied`. Only names AWS
+ * reserves for itself, and lists known to be complete, rule a grant out.
+ */
+const ACCOUNT = '111122223333';
+const INSTANCES = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`;
+const TOKEN = 'eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==';
+
+type Listing = 'missing' | 'cut short' | 'complete';
+
+function documents(listing: Listing): Pick<SnapshotValues, 'sessionDocuments'> {
+  if (listing === 'missing') return {};
+  return {
+    sessionDocuments: {
+      DocumentIdentifiers: [
+        { Name: 'Acme-Shell', Owner: ACCOUNT, DocumentType: 'Session', SessionType: 'Standard_Stream' },
+        { Name: 'Team', Owner: ACCOUNT, DocumentType: 'Session', SessionType: 'Standard_Stream' },
+      ],
+      ...(listing === 'cut short' ? { NextToken: TOKEN } : {}),
+    },
+  };
+}
+
+function audited(listing: Listing, statements: readonly object[]) {
+  const snapshot = parseSnapshotValues({
+    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+    instances: {
+      InstanceInformationList: [
+        { InstanceId: 'i-0123456789abcdef0', AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
+      ],
+    },
+    ...documents(listing),
+    iam: {
+      UserDetailList: [
+        {
+          UserName: 'dev',
+          UserId: 'AIDAEXAMPLEDEV',
+          Arn: `arn:aws:iam::${ACCOUNT}:user/dev`,
+          UserPolicyList: [
+            {
+              PolicyName: 'Sessions',
+              PolicyDocument: { Version: '2012-10-17', Statement: statements },
+            },
+          ],
+        },
+      ],
+      GroupDetailList: [],
+      RoleDetailList: [],
+      Policies: [],
+    },
+  });
+  return audit(snapshot, DEFAULT_COMPLIANCE_POLICY).principals[0];
+}
+
+const allow = (...documentPatterns: string[]) => ({
+  Effect: 'Allow',
+  Action: 'ssm:StartSession',
+  Resource: [INSTANCES, ...documentPatterns],
+});
+const deny = (...documentPatterns: string[]) => ({
+  Effect: 'Deny',
+  Action: 'ssm:StartSession',
+  Resource: documentPatterns,
+});
+const doc = (name: string, account = ACCOUNT) => `arn:aws:ssm:us-east-1:${account}:document/${name}`;
+
+const table: readonly (readonly [string, Listing, readonly object[], 'unknown' | 'denied'])[] = [
+  ['a named document not on the pages read', 'cut short', [allow(doc('Acme-Tunnel'))], 'unknown'],
+  [
+    'a name prefix whose bare prefix is a listed shell document',
+    'cut short',
+    [allow(doc('Acme-Shell*'))],
+    'unknown',
+  ],
+  ['a wildcard around a word AWS reserves only at the start', 'missing', [allow(doc('*Amazon*'))], 'unknown'],
+  ['a wildcard in the resource type', 'missing', [allow('arn:aws:ssm:*:*:doc*/Acme-Tunnel')], 'unknown'],
+  [
+    'a prefix beside a Deny of the one listed name',
+    'missing',
+    [allow(doc('Team*')), deny(doc('Team'))],
+    'unknown',
+  ],
+  [
+    'a document shared from another account',
+    'missing',
+    [allow(doc('Shared-Tunnel', '444455556666'))],
+    'unknown',
+  ],
+  ['a name AWS reserves (AWS-)', 'missing', [allow(doc('AWS-StartInteractiveCommand'))], 'denied'],
+  ['a prefix AWS reserves (amzn)', 'missing', [allow(doc('amzn*'))], 'denied'],
+  [
+    'a Deny of every document',
+    'missing',
+    [allow(doc('Acme-*')), deny(`arn:aws:ssm:*:*:document/*`)],
+    'denied',
+  ],
+  ['a name prefix when the list is complete', 'complete', [allow(doc('Acme-Shell*'))], 'denied'],
+  ['a listed shell document when the list is complete', 'complete', [allow(doc('Team'))], 'denied'],
+];
+
+describe('port forwarding through customer documents the snapshot does not list', () => {
+  it.each(table.map(([what, listing, statements, access]) => [what, listing, access, statements] as const))(
+    'through %s, the list %s, is %s',
+    (_what, listing, access, statements) => {
+      expect(audited(listing, statements)?.portForwarding).toBe(access);
+    },
+  );
+
+  it('reports the stand-ins for unlisted documents as one session document, with the most access of them', () => {
+    // Given grants on three named documents and a prefix, none of them listed
+    const principal = audited('missing', [
+      allow(doc('A-Tunnel'), doc('B-Tunnel'), doc('C-Tunnel'), doc('Ops-*')),
+    ]);
+    // Then one line stands for all of them, and the reasons cite one of them, not every one
+    const unlisted = principal?.sessionDocuments.filter((d) => d.document.startsWith(UNLISTED_DOCUMENT));
+    expect(unlisted).toEqual([
+      {
+        document: UNLISTED_DOCUMENT,
+        access: 'unknown',
+        reachableInstanceCount: 0,
+        reachesAllInstances: false,
+      },
+    ]);
+    const cited = new Set(
+      principal?.reasons.filter((r) => r.resource === 'document').map((r) => r.resourceArn),
+    );
+    expect(cited.size).toBe(1);
+  });
+});
