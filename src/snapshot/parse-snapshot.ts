@@ -340,14 +340,22 @@ function instanceTags(
   // Tag keys are the account's own text: kept in objects without a prototype, a key such as
   // "__proto__" or "constructor" is a tag like any other.
   const byResource = new Map<string, Record<string, string>>();
-  for (const t of file.Tags) {
+  file.Tags.forEach((t, i) => {
     let tags = byResource.get(t.ResourceId);
     if (!tags) {
       tags = Object.create(null) as Record<string, string>;
       byResource.set(t.ResourceId, tags);
     }
+    // A resource has one value per tag key: two say the file was put together wrong, and nothing says
+    // which value a condition would read. (The same value twice says nothing new.)
+    if (Object.hasOwn(tags, t.Key) && tags[t.Key] !== t.Value) {
+      throw new SnapshotInputError(
+        SNAPSHOT_FILES.tags,
+        `Tags[${i}]: tag ${JSON.stringify(t.Key)} of ${t.ResourceId} is listed twice with different values`,
+      );
+    }
     tags[t.Key] = t.Value;
-  }
+  });
   // `ec2 describe-tags` covers every EC2 instance and omits untagged ones, so an EC2 instance without
   // entries has no tags. It never covers hybrid nodes: their tags are known only when the file has
   // entries for them, or lists them in ManagedInstanceIds (the snapshot command's record of the nodes

@@ -93,11 +93,42 @@ const table: readonly (readonly [string, SnapshotValues, string])[] = [
   ],
 ];
 
+const tag = (key: string, value: string) => ({
+  Key: key,
+  Value: value,
+  ResourceId: 'i-0123456789abcdef0',
+  ResourceType: 'instance',
+});
+
 describe('a snapshot that lists one thing twice', () => {
   it.each(table)('is refused: %s', (_, overrides, message) => {
     const parse = () => parseSnapshotValues({ account, iam, instances, ...overrides });
     expect(parse).toThrow(SnapshotInputError);
     expect(parse).toThrow(message);
+  });
+
+  it('is refused when one tag of one instance has two values', () => {
+    const parse = () =>
+      parseSnapshotValues({
+        account,
+        iam,
+        instances,
+        tags: { Tags: [tag('Team', 'dev'), tag('Team', 'prod')] },
+      });
+    expect(parse).toThrow(SnapshotInputError);
+    expect(parse).toThrow(
+      'tags.json: Tags[1]: tag "Team" of i-0123456789abcdef0 is listed twice with different values',
+    );
+  });
+
+  it('keeps one tag listed twice with the same value, which says nothing new', () => {
+    const snapshot = parseSnapshotValues({
+      account,
+      iam,
+      instances,
+      tags: { Tags: [tag('Team', 'dev'), tag('Team', 'dev')] },
+    });
+    expect({ ...snapshot.tags?.['i-0123456789abcdef0'] }).toEqual({ Team: 'dev' });
   });
 
   it('is not confused with a user and a role of the same name, which AWS allows', () => {
