@@ -58,7 +58,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** The report could not be written where --output says (no such directory, a full disk): exit 2. */
+/** The report could not be written to --output or stdout (no such directory, a full disk): exit 2. */
 export class OutputError extends Error {
   override readonly name = 'OutputError';
 }
@@ -262,7 +262,11 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<str
   if ((failure as NodeJS.ErrnoException).code === 'EPIPE') {
     throw new ClosedPipeError('the reader of the report closed the pipe', { cause: failure });
   }
-  throw failure;
+  // A full disk or a device that refuses writes: the same one-line error as for --output (exit 2).
+  throw new OutputError(
+    `stdout cannot be written (${(failure as NodeJS.ErrnoException).code ?? failure.message})`,
+    { cause: failure },
+  );
 }
 
 /**
