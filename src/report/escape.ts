@@ -26,7 +26,12 @@ export function escapeControls(text: string): string {
  * does not change is not copied, and a shared array (principals with the same reach share one list of
  * instance ids) is mapped once and stays shared, so a clean report costs a walk and no copies.
  */
-export function mapStrings<T>(value: T, f: (text: string) => string): T {
+export function mapStrings<T>(
+  value: T,
+  f: (text: string) => string,
+  /** Keys whose values are left as they are: what the caller never prints as text. */
+  skip: ReadonlySet<string> = new Set(),
+): T {
   const done = new Map<object, unknown>();
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return f(v);
@@ -43,6 +48,7 @@ export function mapStrings<T>(value: T, f: (text: string) => string): T {
     } else {
       let copy: Record<string, unknown> | undefined;
       for (const [key, item] of Object.entries(v)) {
+        if (skip.has(key)) continue;
         const mapped = walk(item);
         if (mapped !== item) (copy ??= { ...v })[key] = mapped;
       }

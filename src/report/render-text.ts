@@ -3,6 +3,9 @@ import { accessSummary, headline, statementToFix } from './headline';
 import { scopeNote, section, type ReportScope } from './scope';
 import type { AuditReport } from './types';
 
+/** Report fields the text report shows only by their size. */
+const NOT_PRINTED: ReadonlySet<string> = new Set(['sshReachableInstances']);
+
 export interface TextOptions {
   /** ANSI colour; only for a terminal. */
   readonly color?: boolean;
@@ -18,7 +21,17 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   // Every string of the report, escaped once here: names, ARNs, messages and the fields a managed node
   // reports about itself may carry terminal control sequences. The only control characters left in the
   // output are the line breaks and colours written below.
-  const report = mapStrings(input, escapeControls);
+  // Only what is printed is escaped, and so walked: a large account has tens of thousands of compliant
+  // principals, instances and findings this report only counts, and a million ids in its reach lists.
+  const printed: AuditReport = {
+    ...input,
+    principals: input.principals.filter((p) => p.compliance === 'NON_COMPLIANT'),
+    instances: input.instances.filter((i) => i.compliance === 'NON_COMPLIANT' || !i.sshCapable),
+    findings: input.findings.filter(
+      (f) => f.resourceType === 'AWS::::Account' || f.rule === 'ssm-agent-outdated',
+    ),
+  };
+  const report = mapStrings(printed, escapeControls, NOT_PRINTED);
   const paint = (code: string) => (text: string) =>
     options.color ? `\u001b[${code}m${text}\u001b[0m` : text;
   const bold = paint('1');
