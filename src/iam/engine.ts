@@ -1,6 +1,5 @@
 import type { RequestContext } from './context';
 import { evaluateCondition, type CompiledCondition } from './conditions';
-import type { PolicyDocumentError } from './errors';
 import type {
   CompiledPolicy,
   CompiledStatement,
@@ -9,6 +8,8 @@ import type {
   PolicyParseResult,
 } from './policy-document';
 import type { Writable } from '../util/writable';
+import { PolicyDocumentError } from './errors';
+import type { Reading } from './pattern';
 import { triAnd, triNot, triOr, triSome, type Tri } from './tri';
 
 /**
@@ -58,10 +59,13 @@ export interface UndeterminedCondition {
   readonly values: readonly string[];
 }
 
-/** A statement that applies (definitely or possibly) to the request. */
+/** A statement that applies (definitely or possibly) to the request, under one reading at least. */
 export interface StatementMatch {
   readonly statement: CompiledStatement;
-  readonly applies: Exclude<Tri, 'no'>;
+  /** Under the strict reading (see `Reading`); `no` only when the broad reading differs. */
+  readonly applies: Tri;
+  /** Under the broad reading, when it differs from the strict one. */
+  readonly broad?: Tri;
   readonly undeterminedConditions: readonly UndeterminedCondition[];
   /** Patterns whose policy variables could not be resolved. */
   readonly undeterminedPatterns: readonly string[];
@@ -101,14 +105,29 @@ export type Decision =
       readonly statements: readonly StatementRef[];
     };
 
+/** Whether a Resource or NotResource list may read differently under the two readings. */
+const readingsMayDiffer = new WeakMap<PatternList, boolean>();
+
+function readingSensitive(list: PatternList): boolean {
+  let found = readingsMayDiffer.get(list);
+  if (found === undefined) {
+    found = list.patterns.some((p) => p.ambiguous || (list.negated && p.hasVariables));
+    readingsMayDiffer.set(list, found);
+  }
+  return found;
+}
+
 function matchPatterns(
   list: PatternList,
   value: string,
   context: RequestContext,
   undetermined: string[],
+  reading: Reading = 'strict',
 ): Tri {
+  // Broadly read, a NotResource variable without a value makes the statement invalid: it never applies.
+  if (reading === 'broad' && list.negated && list.patterns.some((p) => !p.resolvesIn(context))) return 'no';
   const any = triSome(list.patterns, (pattern) => {
-    const r = pattern.match(value, context);
+    const r = pattern.match(value, context, reading);
     if (r === 'maybe') undetermined.push(pattern.source);
     return r;
   });
@@ -128,19 +147,33 @@ export function matchPolicy(policy: CompiledPolicy, request: AuthorizationReques
   for (const statement of policy.statementsFor(request.action)) {
     const undeterminedPatterns: string[] = [];
     let applies = matchPatterns(statement.resources, request.resource, request.context, undeterminedPatterns);
-    if (applies === 'no') continue;
+    // Only the rare list that the readings can tell apart is matched twice.
+    let broad = readingSensitive(statement.resources)
+      ? matchPatterns(statement.resources, request.resource, request.context, [], 'broad')
+      : applies;
+    if (applies === 'no' && broad === 'no') continue;
     const undeterminedConditions: UndeterminedCondition[] = [];
+    let conditions: Tri = 'yes';
     for (const condition of statement.conditions) {
       const r = evaluateCondition(condition, request.context);
       if (r === 'no') {
-        applies = 'no';
+        conditions = 'no';
         break;
       }
       if (r === 'maybe') undeterminedConditions.push(describe(condition));
-      applies = triAnd(applies, r);
+      conditions = triAnd(conditions, r);
     }
-    if (applies === 'no') continue;
-    matches.push({ statement, applies, undeterminedConditions, undeterminedPatterns });
+    if (conditions === 'no') continue;
+    applies = triAnd(applies, conditions);
+    broad = triAnd(broad, conditions);
+    const match: Writable<StatementMatch> = {
+      statement,
+      applies,
+      undeterminedConditions,
+      undeterminedPatterns,
+    };
+    if (broad !== applies) match.broad = broad;
+    matches.push(match);
   }
   return matches;
 }
@@ -172,7 +205,26 @@ function toRef(layer: PolicyLayer, origin: PolicyOrigin, match: StatementMatch):
 interface LayerOutcome {
   readonly layer: PolicyLayer;
   readonly allow: Tri;
+  /** The allow under the broad reading (see `Reading`). */
+  readonly broadAllow: Tri;
   readonly allows: StatementRef[];
+}
+
+/** Why a statement's answer is not known: the readings of the IAM User Guide it falls between. */
+function undocumentedReading(origin: PolicyOrigin, statement: CompiledStatement): PolicyDocumentError {
+  const name = statement.sid !== undefined ? `statement "${statement.sid}"` : `statement #${statement.index}`;
+  const list = statement.resources;
+  const what = list.patterns
+    .filter((p) => p.ambiguous || (list.negated && p.hasVariables))
+    .map((p) =>
+      p.ambiguous
+        ? `whether a * that ends a segment of ${p.source} may run past colons`
+        : `whether NotResource ${p.source} without a value for its variable leaves the statement valid`,
+    );
+  return new PolicyDocumentError(
+    origin.policyName,
+    `${name}: AWS does not document ${what.join(', or ')}, and the answer depends on it`,
+  );
 }
 
 /**
@@ -191,9 +243,13 @@ export function evaluate(
   const invalid: { origin: PolicyOrigin; error: PolicyDocumentError }[] = [];
   const denies: StatementRef[] = [];
   let deny = 'no' as Tri;
+  let broadDeny = 'no' as Tri;
+  /** The statements the two readings see differently, by where they are attached. */
+  const undocumented: { origin: PolicyOrigin; statement: CompiledStatement }[] = [];
 
   const evaluateLayer = (layer: PolicyLayer, attached: readonly AttachedPolicy[]): LayerOutcome => {
     let allow: Tri = 'no';
+    let broadAllow: Tri = 'no';
     const allows: StatementRef[] = [];
     for (const { origin, compiled } of attached) {
       if (!compiled.ok) {
@@ -201,17 +257,20 @@ export function evaluate(
         continue;
       }
       for (const m of match(compiled.policy, request)) {
-        const ref = toRef(layer, origin, m);
+        const broad = m.broad ?? m.applies;
+        if (m.broad !== undefined) undocumented.push({ origin, statement: m.statement });
         if (m.statement.effect === 'Deny') {
           deny = triOr(deny, m.applies);
-          denies.push(ref);
+          broadDeny = triOr(broadDeny, broad);
+          if (m.applies !== 'no') denies.push(toRef(layer, origin, m));
         } else {
           allow = triOr(allow, m.applies);
-          allows.push(ref);
+          broadAllow = triOr(broadAllow, broad);
+          if (m.applies !== 'no') allows.push(toRef(layer, origin, m));
         }
       }
     }
-    return { layer, allow, allows };
+    return { layer, allow, broadAllow, allows };
   };
 
   const layers: LayerOutcome[] = [evaluateLayer('identity', policies.identity)];
@@ -219,7 +278,17 @@ export function evaluate(
   for (const level of policies.scpLevels ?? []) layers.push(evaluateLayer('scp', level));
 
   const allow = layers.reduce<Tri>((acc, l) => triAnd(acc, l.allow), 'yes');
-  const verdict = verdictOf(deny, invalid.length > 0, allow);
+  let verdict = verdictOf(deny, invalid.length > 0, allow);
+  if (undocumented.length) {
+    const broadAllow = layers.reduce<Tri>((acc, l) => triAnd(acc, l.broadAllow), 'yes');
+    if (verdictOf(broadDeny, invalid.length > 0, broadAllow) !== verdict) {
+      // AWS's answer hangs on what its documentation leaves open: fail closed, as for a policy that
+      // cannot be read, and say which statements.
+      for (const { origin, statement } of undocumented)
+        invalid.push({ origin, error: undocumentedReading(origin, statement) });
+      verdict = 'unknown';
+    }
+  }
   if (verdict === 'denied' && deny === 'yes') {
     return { decision: 'denied', denial: 'explicit', statements: denies.filter((d) => !d.conditional) };
   }
@@ -271,23 +340,38 @@ export function evaluateVerdict(
 ): Decision['decision'] {
   const match = options.matchPolicy ?? matchPolicy;
   let deny = 'no' as Tri;
+  let broadDeny = 'no' as Tri;
   let invalid = false as boolean;
-  const layer = (attached: readonly AttachedPolicy[]): Tri => {
-    let allow: Tri = 'no';
+  let undocumented = false as boolean;
+  let allow: Tri = 'yes';
+  let broadAllow: Tri = 'yes';
+  const layer = (attached: readonly AttachedPolicy[]): void => {
+    let layerAllow: Tri = 'no';
+    let layerBroad: Tri = 'no';
     for (const { compiled } of attached) {
       if (!compiled.ok) {
         invalid = true;
         continue;
       }
       for (const m of match(compiled.policy, request)) {
-        if (m.statement.effect === 'Deny') deny = triOr(deny, m.applies);
-        else allow = triOr(allow, m.applies);
+        const broad = m.broad ?? m.applies;
+        if (m.broad !== undefined) undocumented = true;
+        if (m.statement.effect === 'Deny') {
+          deny = triOr(deny, m.applies);
+          broadDeny = triOr(broadDeny, broad);
+        } else {
+          layerAllow = triOr(layerAllow, m.applies);
+          layerBroad = triOr(layerBroad, broad);
+        }
       }
     }
-    return allow;
+    allow = triAnd(allow, layerAllow);
+    broadAllow = triAnd(broadAllow, layerBroad);
   };
-  let allow = layer(policies.identity);
-  if (policies.boundary) allow = triAnd(allow, layer(policies.boundary));
-  for (const level of policies.scpLevels ?? []) allow = triAnd(allow, layer(level));
-  return verdictOf(deny, invalid, allow);
+  layer(policies.identity);
+  if (policies.boundary) layer(policies.boundary);
+  for (const level of policies.scpLevels ?? []) layer(level);
+  const verdict = verdictOf(deny, invalid, allow);
+  // Where the readings of the IAM User Guide disagree, AWS's answer is unknown (see evaluate).
+  return undocumented && verdictOf(broadDeny, invalid, broadAllow) !== verdict ? 'unknown' : verdict;
 }

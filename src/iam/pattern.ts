@@ -18,6 +18,18 @@ import type { Tri } from './tri';
  */
 export type PatternFlavour = 'glob' | 'arn' | 'exact';
 
+/**
+ * How to read what the IAM User Guide leaves open, where the audit must not pick one answer:
+ * - `strict` (what both engines of docs/differential-testing.md do): a `*` before the resource part
+ *   stays inside its segment, and a NotResource pattern whose variable has no value matches nothing,
+ *   so its statement applies to every resource;
+ * - `broad`: a segment-final `*` of a short ARN pattern may run past colons ("can expand to match beyond
+ *   colon boundaries", Resource page), and such a NotResource statement does not apply ("might cause
+ *   the entire statement to be invalid", Variables page).
+ * Where the two readings give different verdicts, AWS's answer is unknown (see engine.ts).
+ */
+export type Reading = 'strict' | 'broad';
+
 type Token =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'star' }
@@ -120,10 +132,18 @@ export class CompiledPattern {
   readonly matchesEverything: boolean;
   /** The exact text it matches when it has no wildcard and no variable (case-sensitive patterns only). */
   readonly literal: string | undefined;
+  /**
+   * An ARN pattern with fewer than six segments and a `*` that ends one of its first segments, such as
+   * `arn:aws:ec2:*:instance/*`. IAM's Resource page says a segment-final `*` "can expand to match
+   * beyond colon boundaries" and stops there: under that broad reading such a pattern matches ARNs
+   * the strict reading (each `*` inside its segment) does not. See `Reading`.
+   */
+  readonly ambiguous: boolean;
   private readonly tokens: readonly Token[];
   private readonly flavour: PatternFlavour;
   private readonly flags: string;
   private staticRegex: RegExp | undefined;
+  private broadRegex: RegExp | undefined;
   private readonly resolvedCache = new Map<string, RegExp>();
 
   constructor(source: string, options: PatternOptions) {
@@ -138,15 +158,48 @@ export class CompiledPattern {
       !options.ignoreCase && this.tokens.every((t) => t.kind === 'text')
         ? this.tokens.map((t) => (t as { text: string }).text).join('')
         : undefined;
+    this.ambiguous =
+      this.flavour === 'arn' &&
+      this.literalColons() < 5 &&
+      this.tokens.some((t, i) => t.kind === 'star' && this.segmentFinal(i));
+  }
+
+  private literalColons(): number {
+    return this.tokens.reduce((n, t) => n + (t.kind === 'text' ? t.text.split(':').length - 1 : 0), 0);
+  }
+
+  /** Whether the token at `index` is followed by a colon: the last character of its segment. */
+  private segmentFinal(index: number): boolean {
+    const next = this.tokens[index + 1];
+    return next?.kind === 'text' && next.text.startsWith(':');
+  }
+
+  /**
+   * Whether every policy variable of the pattern has a value in the context, or a default: one that
+   * has neither makes the pattern match nothing (see `Reading` for what that does to NotResource).
+   */
+  resolvesIn(context: RequestContext): boolean {
+    for (const token of this.tokens) {
+      if (token.kind === 'variable' && resolveVariable(token, context) === 'unmatchable') return false;
+    }
+    return true;
   }
 
   /** Matches a value, substituting policy variables from the context. */
-  match(value: string, context: RequestContext): Tri {
+  match(value: string, context: RequestContext, reading: Reading = 'strict'): Tri {
+    const broad = reading === 'broad' && this.ambiguous;
     if (this.matchesEverything) return 'yes';
     // Its anchored expression, without flags, matches this text and nothing else.
     if (this.literal !== undefined) return value === this.literal ? 'yes' : 'no';
     if (!this.hasVariables) {
       // Compiled on first use: most patterns of a large account are never asked about.
+      if (broad) {
+        this.broadRegex ??= new RegExp(
+          this.regexSource(() => 'unknown', true),
+          this.flags,
+        );
+        return this.broadRegex.test(value) ? 'yes' : 'no';
+      }
       this.staticRegex ??= new RegExp(
         this.regexSource(() => 'unknown'),
         this.flags,
@@ -160,7 +213,7 @@ export class CompiledPattern {
       if (resolution === 'unknown') unknown = true;
       if (resolution === 'unmatchable') unmatchable = true;
       return resolution;
-    });
+    }, broad);
     if (unmatchable) return 'no';
     const matched = this.cachedRegex(source).test(value);
     if (!matched) return 'no';
@@ -185,15 +238,16 @@ export class CompiledPattern {
   /**
    * The anchored regular expression for this pattern. In `arn` flavour, wildcards in the first five
    * segments stay inside their segment; in the resource segment, and for a trailing `*` of a pattern
-   * that has fewer than six segments, they may run past colons.
+   * that has fewer than six segments, they may run past colons; with `broad`, so may every
+   * segment-final `*` (see `ambiguous`).
    */
-  private regexSource(resolve: (token: { key: string; fallback: string | undefined }) => Resolution): string {
+  private regexSource(
+    resolve: (token: { key: string; fallback: string | undefined }) => Resolution,
+    broad = false,
+  ): string {
     const arn = this.flavour === 'arn';
     let segment = 0;
-    const literalColons = arn
-      ? this.tokens.reduce((n, t) => n + (t.kind === 'text' ? t.text.split(':').length - 1 : 0), 0)
-      : 0;
-    const shortPattern = arn && literalColons < 5;
+    const shortPattern = arn && this.literalColons() < 5;
     let out = '^';
     // V8 refuses a regular expression with an unbroken literal run of more than 32,767 characters.
     // Policy text and the values of policy variables (a user name, a tag) can add up to more, so a
@@ -219,7 +273,8 @@ export class CompiledPattern {
     this.tokens.forEach((token, index) => {
       const inResource = !arn || segment >= 5;
       const trailing = shortPattern && index === this.tokens.length - 1;
-      const any = inResource || trailing ? '.*' : '[^:]*';
+      const across = trailing || (broad && token.kind === 'star' && this.segmentFinal(index));
+      const any = inResource || across ? '.*' : '[^:]*';
       switch (token.kind) {
         case 'text':
           literal(token.text);

@@ -207,6 +207,15 @@ function patternHits(
   return hits;
 }
 
+/**
+ * A pattern without variables on an ARN, as a group: 1 when it matches, 2 when only its broad reading
+ * does (see Reading in pattern.ts), 0 when neither does.
+ */
+export function readingsGroup(pattern: CompiledPattern, arn: string): number {
+  if (pattern.match(arn, NOTHING_KNOWN) === 'yes') return 1;
+  return pattern.ambiguous && pattern.match(arn, NOTHING_KNOWN, 'broad') === 'yes' ? 2 : 0;
+}
+
 export function classifyInstances(
   instances: readonly ManagedInstance[],
   policies: readonly CompiledPolicy[],
@@ -224,6 +233,13 @@ export function classifyInstances(
   }
   const heads = arnHeads(instances);
   for (const pattern of d.wildcards) {
+    if (pattern.ambiguous) {
+      // Its two readings (see Reading in pattern.ts) need not line up with the ARN heads: every
+      // instance is asked, under both.
+      const groups = Int32Array.from(instances, (instance) => readingsGroup(pattern, instance.arn));
+      partition = refine(partition, groups, 3);
+      continue;
+    }
     const hits = patternHits(pattern, instances, heads);
     let count = 0;
     for (let i = 0; i < n; i++) count += hits[i] as number;
@@ -235,7 +251,10 @@ export function classifyInstances(
     // in a class of its own, which is exact, if slower.
     const vector = new Int32Array(n);
     instances.forEach((instance, i) => {
-      vector[i] = pattern.match(instance.arn, NOTHING_KNOWN) === 'no' ? 0 : i + 1;
+      const never =
+        pattern.match(instance.arn, NOTHING_KNOWN) === 'no' &&
+        (!pattern.ambiguous || pattern.match(instance.arn, NOTHING_KNOWN, 'broad') === 'no');
+      vector[i] = never ? 0 : i + 1;
     });
     partition = refine(partition, vector, n + 1);
   }

@@ -13,12 +13,12 @@ import {
   type EvaluateOptions,
   type StatementMatch,
 } from '../iam';
-import { TagValues, type InstanceClass } from './instance-classes';
+import { readingsGroup, TagValues, type InstanceClass } from './instance-classes';
 import type { Principal } from './principals';
 import type { PortDocument } from './session-documents';
 import { Numbering } from './numbering';
 import { refine, separatePartition, wholePartition, type Partition } from './partition';
-import { conditionKey, NOTHING_KNOWN, patternKey, TAG_KEY } from './statement-parts';
+import { conditionKey, patternKey, TAG_KEY } from './statement-parts';
 
 /**
  * Who may open a Port session (SSH or port forwarding) to which instances.
@@ -281,16 +281,14 @@ class ClassPartitions {
     return partition;
   }
 
-  /** Matching classes in group 1, the others in group 0. */
+  /** Matching classes in group 1, those only the broad reading matches in group 2, the others in 0. */
   private ofPattern(pattern: CompiledPattern): Partition {
     // Policies repeat the same few patterns; text with "${" may read differently by policy version.
     const key = patternKey(pattern);
     let partition = this.byPattern.get(key);
     if (!partition) {
-      const hits = this.classes.map((c) =>
-        pattern.match(c.representative.arn, NOTHING_KNOWN) === 'yes' ? 1 : 0,
-      );
-      partition = refine(this.whole, hits, 2);
+      const hits = this.classes.map((c) => readingsGroup(pattern, c.representative.arn));
+      partition = refine(this.whole, hits, 3);
       this.byPattern.set(key, partition);
     }
     return partition;

@@ -81,6 +81,14 @@ describe('instance classes on unusual ids and pattern texts', () => {
         { Version: '2012-10-17', Resource: 'arn:aws:ec2:*:*:instance/${aws:username}' },
       ],
     ],
+    [
+      'a five-segment pattern whose segment-final * may run past colons, beside a literal',
+      ['i-1', 'i-2', 'i-3'],
+      [
+        { Version: '2012-10-17', Resource: instance('i-1') },
+        { Version: '2012-10-17', Resource: 'arn:aws:ec2:*:instance/i-2' },
+      ],
+    ],
   ])('gives the per-instance answer with %s', (_name, ids, documents) => {
     const s = snapshot(ids, documents);
     const expected = bruteForce(s).get(`arn:aws:iam::${ACCOUNT}:role/ops`);
@@ -91,5 +99,45 @@ describe('instance classes on unusual ids and pattern texts', () => {
       sshReachableInstances: role?.sshReachableInstances,
       portForwarding: role?.portForwarding,
     }).toEqual(expected);
+  });
+});
+
+describe('instance classes on a pattern that AWS documents two readings of', () => {
+  const s = () =>
+    snapshot(
+      ['i-1', 'i-2', 'i-3'],
+      [
+        { Version: '2012-10-17', Resource: instance('i-1') },
+        // No account segment: only if its region * runs past a colon does it match i-2
+        { Version: '2012-10-17', Resource: 'arn:aws:ec2:*:instance/i-2' },
+      ],
+    );
+
+  it.each([true, false])(
+    'keep the instance only one reading reaches apart, and count it exposed (conditionalIsViolation: %s)',
+    (conditionalIsViolation) => {
+      const report = audit(s(), { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation });
+      expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1']);
+      expect(Object.fromEntries(report.instances.map((i) => [i.instanceId, i.compliance]))).toEqual({
+        'i-1': 'NON_COMPLIANT',
+        'i-2': 'NON_COMPLIANT',
+        'i-3': 'COMPLIANT',
+      });
+    },
+  );
+
+  it('says which statement it cannot decide, and what AWS leaves open, when that decides the access', () => {
+    // Given a grant on instances through a five-segment pattern alone
+    const report = audit(
+      snapshot(['i-2'], [{ Version: '2012-10-17', Resource: 'arn:aws:ec2:*:instance/*' }]),
+      DEFAULT_COMPLIANCE_POLICY,
+    );
+    // Then SSH is unknown, never conditional or denied, and the reason names the pattern
+    const principal = report.principals[0];
+    expect(principal?.sshOverSessionManager).toBe('unknown');
+    expect(principal?.compliance).toBe('NON_COMPLIANT');
+    expect(principal?.reasons.map((r) => r.message)).toContain(
+      'cannot decide: policy "p0": statement #0: AWS does not document whether a * that ends a segment of arn:aws:ec2:*:instance/* may run past colons, and the answer depends on it',
+    );
   });
 });

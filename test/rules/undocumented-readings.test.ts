@@ -1,0 +1,87 @@
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { audit } from '../../src/rules/audit';
+import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+
+/**
+ * Where the IAM User Guide allows two readings of a statement and the verdict depends on which one AWS
+ * applies, the audit does not pick one: the access is `unknown`, a violation under every compliance
+ * policy, and a Deny that only one reading applies is no guardrail.
+ */
+const ACCOUNT = '111122223333';
+
+function audited(statements: readonly object[], conditionalIsViolation = true) {
+  const snapshot = parseSnapshotValues({
+    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+    instances: {
+      InstanceInformationList: [
+        { InstanceId: 'i-0123456789abcdef0', AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
+      ],
+    },
+    iam: {
+      UserDetailList: [],
+      GroupDetailList: [],
+      Policies: [],
+      RoleDetailList: [
+        {
+          RoleName: 'ops',
+          RoleId: 'AROAEXAMPLEOPS',
+          Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+          RolePolicyList: [
+            { PolicyName: 'Sessions', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+          ],
+        },
+      ],
+    },
+  });
+  return audit(snapshot, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation });
+}
+
+const allowAll = { Sid: 'All', Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*' };
+
+describe('a statement AWS documents two readings of', () => {
+  it.each([true, false])(
+    'makes SSH unknown and NON_COMPLIANT when a Deny applies under one reading only (conditionalIsViolation: %s)',
+    (conditionalIsViolation) => {
+      // Given an Allow of everything and a Deny of the SSH document written without its account segment
+      const report = audited(
+        [
+          allowAll,
+          {
+            Sid: 'NoSsh',
+            Effect: 'Deny',
+            Action: 'ssm:StartSession',
+            Resource: 'arn:aws:ssm:*:document/AWS-StartSSHSession',
+          },
+        ],
+        conditionalIsViolation,
+      );
+      // Then SSH is unknown and a violation, and the Deny is no guardrail
+      expect(report.principals[0]?.sshOverSessionManager).toBe('unknown');
+      expect(report.principals[0]?.compliance).toBe('NON_COMPLIANT');
+      expect(report.guardrail.exists).toBe(false);
+      expect(report.findings.map((f) => f.rule)).toContain('no-ssh-guardrail');
+    },
+  );
+
+  it.each([true, false])(
+    'makes SSH unknown for a role under a Deny with NotResource .../${aws:username} (conditionalIsViolation: %s)',
+    (conditionalIsViolation) => {
+      // Given a role (no user name) allowed everything, and denied all but "its own" instances
+      const report = audited(
+        [
+          allowAll,
+          {
+            Sid: 'OwnOnly',
+            Effect: 'Deny',
+            Action: 'ssm:StartSession',
+            NotResource: [`arn:aws:ec2:*:*:instance/\${aws:username}`, 'arn:aws:ssm:*:*:document/*'],
+          },
+        ],
+        conditionalIsViolation,
+      );
+      expect(report.principals[0]?.sshOverSessionManager).toBe('unknown');
+      expect(report.principals[0]?.compliance).toBe('NON_COMPLIANT');
+      expect(report.instances[0]?.compliance).toBe('NON_COMPLIANT');
+    },
+  );
+});
