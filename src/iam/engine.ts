@@ -134,6 +134,22 @@ function matchPatterns(
   return list.negated ? triNot(any) : any;
 }
 
+/**
+ * Whether a statement's Resource or NotResource list covers the request's resource, under a reading;
+ * the patterns that leave it open go into `undetermined`. The default compares the request's ARN; a
+ * caller that asks about a resource it knows only in part (a document the snapshot does not list)
+ * passes its own.
+ */
+export type ResourceMatcher = (
+  list: PatternList,
+  request: AuthorizationRequest,
+  undetermined: string[],
+  reading: Reading,
+) => Tri;
+
+const matchResource: ResourceMatcher = (list, request, undetermined, reading) =>
+  matchPatterns(list, request.resource, request.context, undetermined, reading);
+
 function describe(condition: CompiledCondition): UndeterminedCondition {
   return { operator: condition.operatorText, key: condition.key, values: condition.values };
 }
@@ -142,14 +158,18 @@ function describe(condition: CompiledCondition): UndeterminedCondition {
  * The statements of one policy that apply to a request, definitely or possibly. This depends only on
  * the policy and the request, so callers may cache it per (policy, request).
  */
-export function matchPolicy(policy: CompiledPolicy, request: AuthorizationRequest): StatementMatch[] {
+export function matchPolicy(
+  policy: CompiledPolicy,
+  request: AuthorizationRequest,
+  resources: ResourceMatcher = matchResource,
+): StatementMatch[] {
   const matches: StatementMatch[] = [];
   for (const statement of policy.statementsFor(request.action)) {
     const undeterminedPatterns: string[] = [];
-    let applies = matchPatterns(statement.resources, request.resource, request.context, undeterminedPatterns);
+    let applies = resources(statement.resources, request, undeterminedPatterns, 'strict');
     // Only the rare list that the readings can tell apart is matched twice.
     let broad = readingSensitive(statement.resources)
-      ? matchPatterns(statement.resources, request.resource, request.context, [], 'broad')
+      ? resources(statement.resources, request, [], 'broad')
       : applies;
     if (applies === 'no' && broad === 'no') continue;
     const undeterminedConditions: UndeterminedCondition[] = [];

@@ -9,7 +9,6 @@ import type {
   Reason,
 } from '../report/types';
 import type { AccountSnapshot, Gap } from '../snapshot/types';
-import type { Writable } from '../util/writable';
 import { classifyInstances, type InstanceClass } from './instance-classes';
 import { buildInstances, instanceArn, resourceTagContext, type ManagedInstance } from './instances';
 import { buildPrincipals } from './principals';
@@ -24,7 +23,7 @@ import {
   type DocumentAccess,
   type PrincipalAccess,
 } from './session-access';
-import { portDocuments, UNLISTED_DOCUMENT } from './session-documents';
+import { portDocuments } from './session-documents';
 import { findGuardrails } from './ssh-guardrail';
 
 /**
@@ -41,6 +40,7 @@ export function audit(
   const exemptions = compileExemptions(policy);
   const inventory = buildPrincipals(snapshot.iam, snapshot.account.id);
   const { instances, gaps: instanceGaps } = buildInstances(snapshot);
+  const { documents, gaps: documentGaps } = portDocuments(snapshot);
 
   // A truncated file means instances or principals exist that the audit cannot see (fail closed).
   const unlistedInstances = snapshot.gaps.some((g) => g.source === 'instances');
@@ -57,7 +57,6 @@ export function audit(
   const distinctPolicies = [
     ...new Set(inventory.attachedPolicies.flatMap((a) => (a.compiled.ok ? [a.compiled.policy] : []))),
   ] as CompiledPolicy[];
-  const { documents, gaps: documentGaps } = portDocuments(snapshot, distinctPolicies);
   const classes = classifyInstances(
     targets,
     distinctPolicies,
@@ -156,26 +155,15 @@ export function audit(
     const ssh = pa.documents.find((d) => d.document.ssh);
     const others = pa.documents.filter((d) => !d.document.ssh);
     const granted = pa.documents.filter((d) => d.access !== 'denied');
-    const sessionDocuments: DocumentAccessReport[] = [];
-    // The stand-ins for unlisted customer documents (one per document pattern the account allows) are
-    // one line of the report: which pattern stands for them says nothing a reader can act on, and an
-    // account that names hundreds of documents would repeat them all for every broad principal.
-    let unlisted: Writable<DocumentAccessReport> | undefined;
-    for (const d of granted) {
-      if (d.document.placeholder && unlisted) {
-        unlisted.access = mostAccess([unlisted.access, d.access]);
-        continue;
-      }
+    const sessionDocuments: DocumentAccessReport[] = granted.map((d) => {
       const { count, all } = derived(d);
-      const entry = {
-        document: d.document.placeholder ? UNLISTED_DOCUMENT : d.document.name,
+      return {
+        document: d.document.name,
         access: d.access,
         reachableInstanceCount: count,
         reachesAllInstances: all,
       };
-      if (d.document.placeholder) unlisted = entry;
-      sessionDocuments.push(entry);
-    }
+    });
 
     // Compliance counts only instances that are not exempt.
     let violating = false;
@@ -320,11 +308,7 @@ function principalReasons(
     if (!d.perClass) return 0;
     return d.perClass.indexOf(d.access);
   };
-  // Of the stand-ins for unlisted customer documents, the first granted one speaks for all (see above).
-  const standIn = pa.documents.find((d) => d.document.placeholder && d.access !== 'denied');
-  const granted = pa.documents.filter(
-    (d) => d.access !== 'denied' && (!d.document.placeholder || d === standIn),
-  );
+  const granted = pa.documents.filter((d) => d.access !== 'denied');
   const shown = granted.length ? granted : pa.documents.filter((d) => d.document.ssh);
   const reasonsFor = (d: DocumentAccess): Reason[] => {
     const id = best(d);

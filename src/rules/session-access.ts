@@ -11,6 +11,7 @@ import {
   type CompiledPolicy,
   type Decision,
   type EvaluateOptions,
+  type ResourceMatcher,
   type StatementMatch,
 } from '../iam';
 import { readingsGroup, TagValues, type InstanceClass } from './instance-classes';
@@ -129,7 +130,7 @@ class MatchCache {
     role: new WeakMap<CompiledPolicy, boolean>(),
   };
 
-  matcher(principal: Principal, resourceKey: string) {
+  matcher(principal: Principal, resourceKey: string, resources?: ResourceMatcher) {
     return (policy: CompiledPolicy, request: AuthorizationRequest): readonly StatementMatch[] => {
       // Most policies say nothing about ssm:StartSession: nothing to match, nothing to remember.
       if (policy.statementsFor(request.action).length === 0) return NO_MATCHES;
@@ -149,7 +150,7 @@ class MatchCache {
       }
       let found = perAsker.get(resourceKey);
       if (!found) {
-        found = matchPolicy(policy, request);
+        found = matchPolicy(policy, request, resources);
         perAsker.set(resourceKey, found);
       }
       return found;
@@ -493,7 +494,7 @@ class PrincipalSessionAccess implements PrincipalAccess {
   onDocument(document: PortDocument): [AuthorizationRequest, EvaluateOptions] {
     return [
       this.analysis.request(this.principal, document.arn, document.context),
-      { matchPolicy: this.analysis.cache.matcher(this.principal, document.arn) },
+      { matchPolicy: this.analysis.cache.matcher(this.principal, document.arn, document.resources) },
     ];
   }
 

@@ -1,7 +1,7 @@
 import type { AccountSnapshot, Gap } from '../snapshot/types';
 import { NO_TAGS } from './instances';
-import { NOTHING_KNOWN } from './statement-parts';
-import { requestContext, type CompiledPolicy, type RequestContext } from '../iam';
+import { unlistedDocumentMatcher } from './unlisted-documents';
+import { requestContext, type RequestContext, type ResourceMatcher } from '../iam';
 
 /**
  * The session documents that open unaudited sessions: every Session document whose `sessionType` is
@@ -30,6 +30,11 @@ export interface PortDocument {
   readonly placeholder?: boolean;
   /** The document's own tags: AWS-owned documents have none; customer ones are not collected. */
   readonly context: RequestContext;
+  /**
+   * For the stand-in, how a Resource or NotResource list reads on the documents it stands for: its ARN
+   * names none of them (see unlisted-documents.ts).
+   */
+  readonly resources?: ResourceMatcher;
 }
 
 const UNKNOWN_TAGS = requestContext();
@@ -57,14 +62,10 @@ const SESSION_TYPES = new Set(['Port', 'Standard_Stream', 'InteractiveCommands',
 /**
  * The Port documents a principal may be able to start a session with: the AWS-owned ones, and the
  * customer-owned ones the snapshot lists. When the list is missing or cut short, the documents it
- * does not show may be Port documents too: stand-ins take their place (see `placeholder`), one for any
- * name and one for each document name the account's StartSession statements allow, so that a grant
- * on one named document is seen as well as a grant on `document/*`.
+ * does not show may be Port documents too: one stand-in takes their place (see `placeholder`), and
+ * reads every policy pattern as what it says about those documents (see unlisted-documents.ts).
  */
-export function portDocuments(
-  snapshot: AccountSnapshot,
-  policies: readonly CompiledPolicy[] = [],
-): { documents: PortDocument[]; gaps: Gap[] } {
+export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocument[]; gaps: Gap[] } {
   const gaps: Gap[] = [];
   const documents = new Map<string, PortDocument>();
   const add = (name: string, owner: string | undefined): void => {
@@ -105,63 +106,15 @@ export function portDocuments(
           'the Session documents were not listed, so customer-owned port-forwarding documents are unknown',
       });
     }
-    documents.set(UNLISTED_DOCUMENT, standIn(UNLISTED_DOCUMENT, snapshot.account.id, snapshot.account));
-    for (const { pattern, name, owner } of unlistedDocumentsAllowed(policies, listed, snapshot.account)) {
-      const label = `${UNLISTED_DOCUMENT} ${pattern}`;
-      if (!documents.has(label))
-        documents.set(label, { ...standIn(name, owner, snapshot.account), name: label });
-    }
+    documents.set(UNLISTED_DOCUMENT, {
+      name: UNLISTED_DOCUMENT,
+      arn: documentArn(UNLISTED_DOCUMENT, snapshot.account.id, snapshot.account),
+      awsOwned: false,
+      ssh: false,
+      context: UNKNOWN_TAGS,
+      placeholder: true,
+      resources: unlistedDocumentMatcher(snapshot.account, listed),
+    });
   }
   return { documents: [...documents.values()], gaps };
-}
-
-/** A document that stands for customer documents the snapshot does not list (see `placeholder`). */
-function standIn(name: string, owner: string, account: AccountSnapshot['account']): PortDocument {
-  return {
-    name,
-    arn: documentArn(name, owner, account),
-    awsOwned: false,
-    ssh: false,
-    context: UNKNOWN_TAGS,
-    placeholder: true,
-  };
-}
-
-/** The document name prefixes SSM reserves for AWS (CreateDocument rejects them). */
-const RESERVED_PREFIX = /^(aws|amazon|amzn)/i;
-
-/**
- * For each document pattern the StartSession statements allow that can name a customer document the
- * list does not show, a name it matches that no listed document has: the pattern's last part with
- * each wildcard as `~`, a character no document name may hold. So `document/Acme-*` stands for
- * `Acme-~` even when `Acme-Shell` is listed, and a Deny of one listed name does not hide the others.
- * A shared document keeps its owner's account. A pattern with a policy variable names a document only
- * per principal and is not covered; the stand-in for any name covers `*` and `document/*`.
- */
-function unlistedDocumentsAllowed(
-  policies: readonly CompiledPolicy[],
-  listed: ReadonlySet<string>,
-  account: AccountSnapshot['account'],
-): { pattern: string; name: string; owner: string }[] {
-  const found = new Map<string, { pattern: string; name: string; owner: string }>();
-  for (const policy of policies) {
-    for (const statement of policy.statementsFor('ssm:StartSession')) {
-      if (statement.effect !== 'Allow' || statement.resources.negated) continue;
-      for (const pattern of statement.resources.patterns) {
-        const source = pattern.source;
-        if (pattern.matchesEverything || source.includes('${')) continue;
-        const last = source.slice(source.lastIndexOf('/') + 1);
-        const name = last.replace(/[*?]/g, '~');
-        // Only AWS may create documents whose names begin with these: no customer document matches.
-        if (!name || RESERVED_PREFIX.test(last.split(/[*?]/)[0] as string) || listed.has(name)) continue;
-        const accountField = source.split(':')[4];
-        const owner = accountField && /^\d{12}$/.test(accountField) ? accountField : account.id;
-        const arn = documentArn(name, owner, account);
-        // Only a pattern that matches such a document ARN can grant one: instance patterns cannot.
-        if (found.has(arn) || pattern.match(arn, NOTHING_KNOWN) === 'no') continue;
-        found.set(arn, { pattern: source, name, owner });
-      }
-    }
-  }
-  return [...found.values()];
 }

@@ -1,4 +1,4 @@
-import { combineContexts, evaluate, type Decision } from '../../src/iam';
+import { combineContexts, evaluate, matchPolicy, type Decision } from '../../src/iam';
 import { representativeInstance } from '../../src/rules/audit';
 import { buildInstances } from '../../src/rules/instances';
 import { buildPrincipals } from '../../src/rules/principals';
@@ -24,21 +24,23 @@ function combine(d: Decision, i: Decision): Access {
 }
 
 export function bruteForce(snapshot: AccountSnapshot): Map<string, BruteForcePrincipal> {
-  const { principals, attachedPolicies } = buildPrincipals(snapshot.iam, snapshot.account.id);
+  const { principals } = buildPrincipals(snapshot.iam, snapshot.account.id);
   const { instances: inventory } = buildInstances(snapshot);
   // DESIGN.md: with an empty inventory, ask about a representative instance in the account and region.
   const instances = inventory.length ? inventory : [representativeInstance(snapshot.account)];
-  const policies = [...new Set(attachedPolicies.flatMap((a) => (a.compiled.ok ? [a.compiled.policy] : [])))];
-  const { documents } = portDocuments(snapshot, policies);
+  const { documents } = portDocuments(snapshot);
   const capable = inventory.filter((i) => i.sshCapable).map((i) => i.instanceId);
   const out = new Map<string, BruteForcePrincipal>();
   for (const p of principals) {
     const perDoc = documents.map((doc) => {
-      const docDecision = evaluate(p.policies, {
-        action: 'ssm:StartSession',
-        resource: doc.arn,
-        context: combineContexts(doc.context, p.context),
-      });
+      const docDecision = evaluate(
+        p.policies,
+        { action: 'ssm:StartSession', resource: doc.arn, context: combineContexts(doc.context, p.context) },
+        // The stand-in for unlisted documents reads patterns its own way (see unlisted-documents.ts).
+        doc.resources
+          ? { matchPolicy: (policy, request) => matchPolicy(policy, request, doc.resources) }
+          : {},
+      );
       return instances.map((inst) => {
         const instDecision = evaluate(p.policies, {
           action: 'ssm:StartSession',

@@ -92,6 +92,67 @@ const table: readonly (readonly [string, Listing, readonly object[], 'unknown' |
     [allow(doc('Shared-Tunnel', '444455556666'))],
     'unknown',
   ],
+  ['a five-segment pattern (no account)', 'missing', [allow('arn:aws:ssm:*:document/Acme-*')], 'unknown'],
+  [
+    'an Allow of everything beside a Deny of everything else (NotResource) but one named document',
+    'cut short',
+    [
+      { Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*' },
+      {
+        Effect: 'Deny',
+        Action: 'ssm:StartSession',
+        NotResource: [`arn:aws:ec2:*:*:instance/*`, doc('Acme-Tunnel')],
+      },
+    ],
+    'unknown',
+  ],
+  [
+    'an account pattern with wildcards',
+    'missing',
+    [allow('arn:aws:ssm:*:4444555566??:document/Shared-*')],
+    'unknown',
+  ],
+  [
+    'any account, with this account and AWS denied',
+    'missing',
+    [
+      allow('arn:aws:ssm:*:*:document/*'),
+      deny(`arn:aws:ssm:*:${ACCOUNT}:document/*`, 'arn:aws:ssm:*::document/*'),
+    ],
+    'unknown',
+  ],
+  [
+    'another account with the name of a listed document',
+    'cut short',
+    [allow(doc('Acme-Shell', '444455556666'))],
+    'unknown',
+  ],
+  [
+    'a prefix beside a Deny of the same prefix and one more character',
+    'missing',
+    [allow(doc('Acme-*')), deny(doc('Acme-?'))],
+    'unknown',
+  ],
+  [
+    'NotResource that leaves out the AWS names and one odd name',
+    'missing',
+    [
+      {
+        Effect: 'Allow',
+        Action: 'ssm:StartSession',
+        NotResource: ['arn:aws:ssm:*:*:document/AWS-*', doc('*(*')],
+      },
+    ],
+    'unknown',
+  ],
+  [
+    'hybrid-node patterns, which name no document',
+    'missing',
+    [allow('arn:aws:ssm:*:*:managed-instance/*')],
+    'denied',
+  ],
+  ['a document in another region', 'missing', [allow('arn:aws:ssm:eu-west-1:*:document/*')], 'denied'],
+  ['a name made of a policy variable', 'missing', [allow(doc('${aws:username}-*'))], 'unknown'],
   ['a name AWS reserves (AWS-)', 'missing', [allow(doc('AWS-StartInteractiveCommand'))], 'denied'],
   ['a prefix AWS reserves (amzn)', 'missing', [allow(doc('amzn*'))], 'denied'],
   [
