@@ -1,4 +1,4 @@
-import type { AttachedPolicy } from '../iam';
+import type { AttachedPolicy, Reading } from '../iam';
 import { NOTHING_KNOWN } from './statement-parts';
 import type { GuardrailReport } from '../report/types';
 import type { Rule } from './rule';
@@ -30,8 +30,13 @@ export function findGuardrails(
     for (const statement of compiled.policy.statementsFor(START_SESSION)) {
       if (statement.effect !== 'Deny') continue;
       const list = statement.resources;
-      const any = list.patterns.some((p) => p.match(sshDocumentArn, NOTHING_KNOWN) !== 'no');
-      if (any === list.negated) continue;
+      // Under each reading of what the IAM User Guide leaves open (see Reading in pattern.ts): a Deny
+      // that covers the SSH document under one of them only is no sure guardrail.
+      const covers = (reading: Reading): boolean =>
+        list.patterns.some((p) => p.match(sshDocumentArn, NOTHING_KNOWN, reading) !== 'no') !== list.negated;
+      const strictly = covers('strict');
+      const broadly = covers('broad');
+      if (!strictly && !broadly) continue;
       const key = `${origin.policyArn ?? origin.policyName}\u0000${origin.attachedTo}\u0000${statement.index}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -41,7 +46,10 @@ export function findGuardrails(
         attachedTo: origin.attachedTo,
         ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
         statementIndex: statement.index,
-        conditional: statement.conditions.length > 0 || list.patterns.some((p) => p.hasVariables),
+        conditional:
+          statement.conditions.length > 0 ||
+          list.patterns.some((p) => p.hasVariables) ||
+          strictly !== broadly,
       });
     }
   }

@@ -84,4 +84,25 @@ describe('a statement AWS documents two readings of', () => {
       expect(report.instances[0]?.compliance).toBe('NON_COMPLIANT');
     },
   );
+
+  it('counts no guardrail for a Deny whose NotResource leaves out the SSH document under one reading only', () => {
+    // Given an Allow of everything, and a Deny of all but the instances and the SSH document written
+    // without its account segment
+    const report = audited([
+      allowAll,
+      {
+        Sid: 'AllButSsh',
+        Effect: 'Deny',
+        Action: 'ssm:StartSession',
+        NotResource: ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ssm:*:document/AWS-StartSSHSession'],
+      },
+    ]);
+    // Then the Deny is listed as a guardrail that may not hold, and the finding says there is none
+    expect(report.principals[0]?.sshOverSessionManager).toBe('unknown');
+    expect(report.guardrail.exists).toBe(false);
+    expect(report.guardrail.statements).toEqual([
+      expect.objectContaining({ sid: 'AllButSsh', conditional: true }),
+    ]);
+    expect(report.findings.map((f) => f.rule)).toContain('no-ssh-guardrail');
+  });
 });
