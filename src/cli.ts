@@ -19,6 +19,7 @@ import {
   type CompliancePolicy,
 } from './config/compliance-policy';
 import { renderHtml, renderJsonChunks, renderMarkdown, renderText, type AuditReport } from './report';
+import { escapeControls } from './report/escape';
 import { audit } from './rules/audit';
 import { SnapshotInputError } from './snapshot/errors';
 import { loadSnapshotDirectory } from './snapshot/load-directory';
@@ -425,12 +426,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e.name === 'ClosedPipeError') return EXIT_CLOSED_PIPE;
     if (debug) process.stderr.write(`${e.stack ?? e}\n`);
     if (EXPECTED_ERRORS.includes(e.name)) {
-      process.stderr.write(`ssm-ssh-audit: ${e.message}\n`);
+      // One line, whatever the input put into the message (a key or an id with a line break in it).
+      process.stderr.write(`ssm-ssh-audit: ${escapeControls(e.message)}\n`);
       if (e.name === 'UsageError') process.stderr.write('Run ssm-ssh-audit --help for usage.\n');
       return 2;
     }
     process.stderr.write(
-      `ssm-ssh-audit: internal error: ${e.message}${debug ? '' : ' (run with --debug for details)'}\n`,
+      `ssm-ssh-audit: internal error: ${escapeControls(e.message)}${debug ? '' : ' (run with --debug for details)'}\n`,
     );
     return 3;
   }

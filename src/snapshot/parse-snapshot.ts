@@ -351,7 +351,7 @@ function instanceTags(
     if (Object.hasOwn(tags, t.Key) && tags[t.Key] !== t.Value) {
       throw new SnapshotInputError(
         SNAPSHOT_FILES.tags,
-        `Tags[${i}]: tag ${JSON.stringify(t.Key)} of ${t.ResourceId} is listed twice with different values`,
+        `Tags[${i}]: tag ${JSON.stringify(t.Key)} of ${JSON.stringify(t.ResourceId)} is listed twice with different values`,
       );
     }
     tags[t.Key] = t.Value;

@@ -152,6 +152,22 @@ describe('ssm-ssh-audit on the bundled example account', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
   });
 
+  it('keeps an input error on one line when the input puts a line break into the message', () => {
+    // Given a snapshot directory whose name carries a line break and a forged second message, and no iam.json
+    const dir = join(work, 'snap\nssm-ssh-audit: all clear');
+    cpSync(EXAMPLE, dir, { recursive: true });
+    rmSync(join(dir, 'iam.json'));
+    // When audited
+    const result = run(['--input', dir]);
+    // Then one line says what is wrong, with the line break shown, not obeyed
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^ssm-ssh-audit: .*iam\.json: required file is missing/),
+      '',
+    ]);
+    expect(result.stderr).toContain('snap\\u000assm-ssh-audit: all clear');
+  });
+
   it.each([
     ['a directory that does not exist', () => join(work, 'no-such-directory', 'report.json'), 'ENOENT'],
     ['a full disk', () => '/dev/full', 'ENOSPC'],

@@ -117,7 +117,7 @@ describe('a snapshot that lists one thing twice', () => {
       });
     expect(parse).toThrow(SnapshotInputError);
     expect(parse).toThrow(
-      'tags.json: Tags[1]: tag "Team" of i-0123456789abcdef0 is listed twice with different values',
+      'tags.json: Tags[1]: tag "Team" of "i-0123456789abcdef0" is listed twice with different values',
     );
   });
 
