@@ -234,9 +234,16 @@ export function classifyInstances(
   const heads = arnHeads(instances);
   for (const pattern of d.wildcards) {
     if (pattern.ambiguous) {
-      // Its two readings (see Reading in pattern.ts) need not line up with the ARN heads: every
-      // instance is asked, under both.
-      const groups = Int32Array.from(instances, (instance) => readingsGroup(pattern, instance.arn));
+      // Its two readings (see Reading in pattern.ts) need not line up with the ARN heads, so every
+      // instance of a head that its literal start allows is asked, under both. (A document pattern
+      // allows none.)
+      const prefix = beforeWildcard(pattern.source);
+      const groups = new Int32Array(n);
+      heads.heads.forEach((head, h) => {
+        if (prefix.length <= head.length ? !head.startsWith(prefix) : !prefix.startsWith(head)) return;
+        for (const i of heads.members[h] as readonly number[])
+          groups[i] = readingsGroup(pattern, (instances[i] as ManagedInstance).arn);
+      });
       partition = refine(partition, groups, 3);
       continue;
     }
