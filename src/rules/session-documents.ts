@@ -68,21 +68,24 @@ const SESSION_TYPES = new Set(['Port', 'Standard_Stream', 'InteractiveCommands',
 export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocument[]; gaps: Gap[] } {
   const gaps: Gap[] = [];
   const documents = new Map<string, PortDocument>();
+  // By ARN: a document shared from another account may have the name of one of this account's.
   const add = (name: string, owner: string | undefined): void => {
-    if (documents.has(name)) return;
+    const arn = documentArn(name, owner, snapshot.account);
+    if (documents.has(arn)) return;
     const awsOwned = owner === undefined || owner === 'Amazon';
-    documents.set(name, {
+    documents.set(arn, {
       name,
-      arn: documentArn(name, owner, snapshot.account),
+      arn,
       awsOwned,
       ssh: name === SSH_DOCUMENT,
       context: awsOwned ? NO_TAGS : UNKNOWN_TAGS,
     });
   };
   for (const name of AWS_OWNED_PORT_DOCUMENTS) add(name, 'Amazon');
+  /** The names of this account's own documents that the list shows. */
   const listed = new Set<string>();
   for (const doc of snapshot.sessionDocuments ?? []) {
-    listed.add(doc.Name);
+    if (doc.Owner === snapshot.account.id) listed.add(doc.Name);
     if (doc.SessionType === 'Port') add(doc.Name, doc.Owner);
     else if (doc.SessionType === undefined || !SESSION_TYPES.has(doc.SessionType)) {
       // Fail closed: a document whose type we could not read, or do not know, may open a Port session.
@@ -106,9 +109,10 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
           'the Session documents were not listed, so customer-owned port-forwarding documents are unknown',
       });
     }
-    documents.set(UNLISTED_DOCUMENT, {
+    const arn = documentArn(UNLISTED_DOCUMENT, snapshot.account.id, snapshot.account);
+    documents.set(arn, {
       name: UNLISTED_DOCUMENT,
-      arn: documentArn(UNLISTED_DOCUMENT, snapshot.account.id, snapshot.account),
+      arn,
       awsOwned: false,
       ssh: false,
       context: UNKNOWN_TAGS,

@@ -1,6 +1,5 @@
 import { triNot, triOr, type CompiledPattern, type ResourceMatcher, type Tri } from '../iam';
 import type { AccountSnapshot } from '../snapshot/types';
-import { NOTHING_KNOWN } from './statement-parts';
 
 /**
  * The customer documents a snapshot does not list, as one resource known only in part: an ARN of the
@@ -17,11 +16,26 @@ export const RESERVED_DOCUMENT_PREFIX = /^(aws|amazon|amzn)/i;
 const VARIABLE = /\$\{[^}]*\}/g;
 const WILDCARD = /[*?]/;
 
-/** One position of a wildcard pattern: a character, any one character, or a run of characters. */
-type Token = string | { readonly one: true } | { readonly run: true; readonly excluding: string };
+/**
+ * One position of a wildcard pattern: a character, any one character (or one of `only`), or a run of
+ * characters but those it excludes.
+ */
+type Token =
+  | string
+  | { readonly one: true; readonly only?: string }
+  | { readonly run: true; readonly excluding: string };
+type Single = Exclude<Token, { run: true }>;
 
 const ANY_RUN: Token = { run: true, excluding: '' };
 const ANY_ONE: Token = { one: true };
+
+/** A segment of a pattern as an anchored regular expression: `*` any run, `?` any one character. */
+function globRegex(segment: string): RegExp {
+  const body = Array.from(segment, (c) =>
+    c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
+  ).join('');
+  return new RegExp(`^${body}$`, 's');
+}
 
 /** A policy pattern as tokens: `*` any run of characters, `?` any one. */
 export function globTokens(glob: string): Token[] {
@@ -37,8 +51,20 @@ export function tokensIntersect(a: readonly Token[], b: readonly Token[]): boole
   const seen = new Set<number>();
   const width = b.length + 1;
   const stack = [0];
-  const takes = (run: Token, c: Token): boolean =>
-    typeof run === 'object' && 'run' in run && (typeof c !== 'string' || !run.excluding.includes(c));
+  const takes = (run: Token, c: Token): boolean => {
+    if (typeof run !== 'object' || !('run' in run)) return false;
+    if (typeof c === 'string') return !run.excluding.includes(c);
+    const only = 'one' in c ? c.only : undefined;
+    return only === undefined || Array.from(only).some((o) => !run.excluding.includes(o));
+  };
+  /** Whether two single positions can be one character. */
+  const meet = (x: Single, y: Single): boolean => {
+    if (typeof x === 'string' && typeof y === 'string') return x === y;
+    if (typeof x === 'string') return (y as { only?: string }).only?.includes(x) ?? true;
+    if (typeof y === 'string') return x.only?.includes(y) ?? true;
+    const yOnly = (y as { only?: string }).only;
+    return x.only === undefined || yOnly === undefined || Array.from(x.only).some((o) => yOnly.includes(o));
+  };
   while (stack.length) {
     const at = stack.pop() as number;
     if (seen.has(at)) continue;
@@ -62,9 +88,7 @@ export function tokensIntersect(a: readonly Token[], b: readonly Token[]): boole
       next(0, 1);
       if (x !== undefined && !xRun && takes(y, x)) next(1, 0);
     }
-    if (x !== undefined && y !== undefined && !xRun && !yRun) {
-      if (typeof x !== 'string' || typeof y !== 'string' || x === y) next(1, 1);
-    }
+    if (x !== undefined && y !== undefined && !xRun && !yRun && meet(x as Single, y as Single)) next(1, 1);
   }
   return false;
 }
@@ -83,20 +107,38 @@ export function unlistedDocumentMatcher(
   account: AccountSnapshot['account'],
   listed: ReadonlySet<string>,
 ): ResourceMatcher {
-  // Any account (or none: AWS's own), and any name: neither holds a colon, and a name holds no `/`.
+  // Any account (twelve digits: a customer document always has one), and any name, which holds no
+  // colon and no `/`.
+  const digit: Token = { one: true, only: '0123456789' };
   const everyDocument: Token[] = [
     ...Array.from(`arn:${account.partition}:ssm:${account.region}:`),
-    { run: true, excluding: ':' },
+    ...Array.from({ length: 12 }, () => digit),
     ...Array.from(':document/'),
     { run: true, excluding: ':/' },
   ];
-  // Names no document of the account would choose, in this account and in another one.
-  const probes = [account.id, '000000000000'].flatMap((owner) =>
-    ['x', 'Zz9_-.q'].map(
-      (name) => `arn:${account.partition}:ssm:${account.region}:${owner}:document/${name}`,
-    ),
-  );
+  const fixedSegments = ['arn', account.partition, 'ssm', account.region];
   const coverage = new WeakMap<CompiledPattern, Tri>();
+
+  /**
+   * Whether a pattern matches every unlisted document: the first segments match this partition, SSM
+   * and region, the account is any, and the name is any. A trailing `*` of a short pattern runs on to
+   * the end (see pattern.ts). Read from the text, segment by segment, not from sample ARNs, which a
+   * pattern such as `*0` in the account could pass by chance.
+   */
+  const coversAll = (source: string): boolean => {
+    if (source.includes('${')) return false;
+    const segments = source.split(':');
+    const anyRun = (segment: string): boolean => /^\*+$/.test(segment);
+    for (let k = 0; k < Math.min(segments.length, 5); k++) {
+      const segment = segments[k] as string;
+      if (k === segments.length - 1) return anyRun(segment);
+      if (k < 4 ? !globRegex(segment).test(fixedSegments[k] as string) : !anyRun(segment)) return false;
+    }
+    if (segments.length < 6) return false;
+    // Any name: one run after a literal start of `document/`.
+    const start = /^([^*?]*)\*+$/.exec(segments.slice(5).join(':'))?.[1];
+    return start !== undefined && 'document/'.startsWith(start);
+  };
 
   /** Whether the names a pattern can give are all listed or reserved. */
   const onlyKnownNames = (glob: string): boolean => {
@@ -117,16 +159,20 @@ export function unlistedDocumentMatcher(
       const glob = pattern.source.replace(VARIABLE, '*');
       if (pattern.matchesEverything) found = 'yes';
       else if (!tokensIntersect(globTokens(glob), everyDocument) || onlyKnownNames(glob)) found = 'no';
-      else found = probes.every((arn) => pattern.match(arn, NOTHING_KNOWN) === 'yes') ? 'yes' : 'maybe';
+      else found = coversAll(pattern.source) ? 'yes' : 'maybe';
       coverage.set(pattern, found);
     }
     return found;
   };
 
-  return (list, _request, undetermined) => {
+  return (list, request, undetermined, reading) => {
+    // As for any resource (see matchPatterns in engine.ts): broadly read, a NotResource variable
+    // without a value makes the statement invalid; strictly read, such a pattern matches nothing.
+    if (reading === 'broad' && list.negated && list.patterns.some((p) => !p.resolvesIn(request.context)))
+      return 'no';
     let any: Tri = 'no';
     for (const pattern of list.patterns) {
-      const c = coverageOf(pattern);
+      const c = pattern.resolvesIn(request.context) ? coverageOf(pattern) : 'no';
       if (c === 'maybe') undetermined.push(pattern.source);
       any = triOr(any, c);
     }

@@ -12,10 +12,23 @@ const ACCOUNT = '111122223333';
 const INSTANCES = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`;
 const TOKEN = 'eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==';
 
-type Listing = 'missing' | 'cut short' | 'complete';
+type Listing =
+  'missing' | 'cut short' | 'complete' | 'cut short, with a shared Zed' | 'complete, with two Zed';
 
 function documents(listing: Listing): Pick<SnapshotValues, 'sessionDocuments'> {
   if (listing === 'missing') return {};
+  const zed = (owner: string, SessionType: string) => ({
+    Name: 'Zed',
+    Owner: owner,
+    DocumentType: 'Session',
+    SessionType,
+  });
+  if (listing === 'cut short, with a shared Zed')
+    return {
+      sessionDocuments: { DocumentIdentifiers: [zed('444455556666', 'Standard_Stream')], NextToken: TOKEN },
+    };
+  if (listing === 'complete, with two Zed')
+    return { sessionDocuments: { DocumentIdentifiers: [zed('444455556666', 'Port'), zed(ACCOUNT, 'Port')] } };
   return {
     sessionDocuments: {
       DocumentIdentifiers: [
@@ -70,7 +83,7 @@ const deny = (...documentPatterns: string[]) => ({
 });
 const doc = (name: string, account = ACCOUNT) => `arn:aws:ssm:us-east-1:${account}:document/${name}`;
 
-const table: readonly (readonly [string, Listing, readonly object[], 'unknown' | 'denied'])[] = [
+const table: readonly (readonly [string, Listing, readonly object[], 'unknown' | 'denied' | 'allowed'])[] = [
   ['a named document not on the pages read', 'cut short', [allow(doc('Acme-Tunnel'))], 'unknown'],
   [
     'a name prefix whose bare prefix is a listed shell document',
@@ -152,6 +165,32 @@ const table: readonly (readonly [string, Listing, readonly object[], 'unknown' |
     'denied',
   ],
   ['a document in another region', 'missing', [allow('arn:aws:ssm:eu-west-1:*:document/*')], 'denied'],
+  [
+    'a Deny whose NotResource variable has no value, beside a Deny of AWS documents',
+    'cut short',
+    [
+      { Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*' },
+      { Effect: 'Deny', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*::document/*' },
+      {
+        Effect: 'Deny',
+        Action: 'ssm:StartSession',
+        NotResource: ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ssm:*:*:document/AWS-${aws:PrincipalTag/x}'],
+      },
+    ],
+    'unknown',
+  ],
+  [
+    "this account's document named like a listed shared one",
+    'cut short, with a shared Zed',
+    [allow(doc('Zed'))],
+    'unknown',
+  ],
+  [
+    "this account's Port document beside a shared one of the same name",
+    'complete, with two Zed',
+    [allow(doc('Zed'))],
+    'allowed',
+  ],
   ['a name made of a policy variable', 'missing', [allow(doc('${aws:username}-*'))], 'unknown'],
   ['a name AWS reserves (AWS-)', 'missing', [allow(doc('AWS-StartInteractiveCommand'))], 'denied'],
   ['a prefix AWS reserves (amzn)', 'missing', [allow(doc('amzn*'))], 'denied'],
@@ -192,5 +231,12 @@ describe('port forwarding through customer documents the snapshot does not list'
       principal?.reasons.filter((r) => r.resource === 'document').map((r) => r.resourceArn),
     );
     expect(cited.size).toBe(1);
+  });
+
+  it('does not let a grant on AWS documents alone (an empty account) reach an unlisted customer document', () => {
+    const principal = audited('missing', [allow('arn:aws:ssm:*::document/*')]);
+    // The AWS port-forwarding documents are reached; the stand-in for customer documents is not
+    expect(principal?.portForwarding).toBe('allowed');
+    expect(principal?.sessionDocuments.map((d) => d.document)).not.toContain(UNLISTED_DOCUMENT);
   });
 });
