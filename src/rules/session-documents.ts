@@ -1,6 +1,6 @@
 import type { AccountSnapshot, Gap } from '../snapshot/types';
 import { NO_TAGS } from './instances';
-import { unlistedDocumentMatcher } from './unlisted-documents';
+import { RESERVED_DOCUMENT_PREFIX, unlistedDocumentMatcher } from './unlisted-documents';
 import { requestContext, type RequestContext, type ResourceMatcher } from '../iam';
 
 /**
@@ -84,7 +84,15 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
   for (const name of AWS_OWNED_PORT_DOCUMENTS) add(name, 'Amazon');
   /** The names of this account's own documents that the list shows. */
   const listed = new Set<string>();
-  for (const doc of snapshot.sessionDocuments ?? []) {
+  const ownerless: string[] = [];
+  for (const listedDoc of snapshot.sessionDocuments ?? []) {
+    let doc = listedDoc;
+    // ListDocuments names the owner; without one, a name AWS does not reserve is a customer's, most
+    // likely this account's (fail closed: an AWS document's ARN would match none of its grants).
+    if (doc.Owner === undefined && !RESERVED_DOCUMENT_PREFIX.test(doc.Name)) {
+      ownerless.push(doc.Name);
+      doc = { ...doc, Owner: snapshot.account.id };
+    }
     if (doc.Owner === snapshot.account.id) listed.add(doc.Name);
     if (doc.SessionType === 'Port') add(doc.Name, doc.Owner);
     else if (doc.SessionType === undefined || !SESSION_TYPES.has(doc.SessionType)) {
@@ -98,6 +106,15 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
             : `the sessionType of ${doc.Name} is ${JSON.stringify(doc.SessionType)}, which Session Manager does not define; treated as Port`,
       });
     }
+  }
+  if (ownerless.length) {
+    gaps.push({
+      source: 'session-documents',
+      message: `${ownerless.length} Session document(s) have no Owner (${ownerless
+        .slice(0, 3)
+        .map((n) => JSON.stringify(n))
+        .join(', ')}${ownerless.length > 3 ? ', ...' : ''}); taken to be this account's`,
+    });
   }
   const incomplete =
     snapshot.sessionDocuments === undefined || snapshot.gaps.some((g) => g.source === 'session-documents');

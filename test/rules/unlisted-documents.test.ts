@@ -13,7 +13,12 @@ const INSTANCES = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`;
 const TOKEN = 'eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==';
 
 type Listing =
-  'missing' | 'cut short' | 'complete' | 'cut short, with a shared Zed' | 'complete, with two Zed';
+  | 'missing'
+  | 'cut short'
+  | 'complete'
+  | 'cut short, with a shared Zed'
+  | 'complete, with two Zed'
+  | 'complete, with a Port document that names no owner';
 
 function documents(listing: Listing): Pick<SnapshotValues, 'sessionDocuments'> {
   if (listing === 'missing') return {};
@@ -26,6 +31,12 @@ function documents(listing: Listing): Pick<SnapshotValues, 'sessionDocuments'> {
   if (listing === 'cut short, with a shared Zed')
     return {
       sessionDocuments: { DocumentIdentifiers: [zed('444455556666', 'Standard_Stream')], NextToken: TOKEN },
+    };
+  if (listing === 'complete, with a Port document that names no owner')
+    return {
+      sessionDocuments: {
+        DocumentIdentifiers: [{ Name: 'Foo', DocumentType: 'Session', SessionType: 'Port' }],
+      },
     };
   if (listing === 'complete, with two Zed')
     return { sessionDocuments: { DocumentIdentifiers: [zed('444455556666', 'Port'), zed(ACCOUNT, 'Port')] } };
@@ -189,6 +200,12 @@ const table: readonly (readonly [string, Listing, readonly object[], 'unknown' |
     "this account's Port document beside a shared one of the same name",
     'complete, with two Zed',
     [allow(doc('Zed'))],
+    'allowed',
+  ],
+  [
+    'a listed Port document that names no owner',
+    'complete, with a Port document that names no owner',
+    [allow(doc('Foo'))],
     'allowed',
   ],
   ['a name made of a policy variable', 'missing', [allow(doc('${aws:username}-*'))], 'unknown'],
