@@ -116,7 +116,11 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   const account = report.findings.filter((f) => f.resourceType === 'AWS::::Account');
   if (account.length) {
     out.push(bold(`Account findings (${account.length})`));
-    for (const f of account) out.push(`  - ${f.severity} ${f.rule}: ${f.message}`);
+    for (const f of account) {
+      // Its message is the "Unaudited sessions" paragraph above, word for word: named, not repeated.
+      const message = f.rule === 'session-logging-blind-spot' ? 'see "Unaudited sessions" above' : f.message;
+      out.push(`  - ${f.severity} ${f.rule}: ${message}`);
+    }
     out.push('');
   }
   const other = report.findings.filter((f) => f.rule === 'ssm-agent-outdated');

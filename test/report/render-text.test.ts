@@ -52,4 +52,13 @@ describe('the text report', () => {
     expect(text).toMatch(/^Account findings \(\d+\)$/m);
     expect(text).toContain(`  - ${guardrail[0]?.severity} no-ssh-guardrail: ${guardrail[0]?.message}`);
   });
+
+  it('names the session-logging finding without repeating the "Unaudited sessions" paragraph', async () => {
+    const snapshot = await loadSnapshotDirectory(join(__dirname, '..', '..', 'examples', 'account'));
+    const report = audit(snapshot, DEFAULT_COMPLIANCE_POLICY);
+    expect(report.findings.map((f) => f.rule)).toContain('session-logging-blind-spot');
+    const text = renderText(report);
+    expect(text).toContain('  - high session-logging-blind-spot: see "Unaudited sessions" above\n');
+    expect(text.split(report.sessionLogging.statement).length - 1).toBe(1);
+  });
 });
