@@ -1,5 +1,6 @@
 import { ABSENT, requestContext, UNKNOWN, type KeyState, type RequestContext } from '../iam';
 import { isHybrid } from '../snapshot/instance-kind';
+import { firstFew } from '../util/first-few';
 import type { AccountSnapshot, Gap, InstanceInformation } from '../snapshot/types';
 import { isAtLeast, MINIMUM_SSH_AGENT_VERSION } from './agent-version';
 import { TAG_PREFIXES } from './statement-parts';
@@ -148,9 +149,6 @@ function capability(
   return { capable: true, why: `${agentNote}; hybrid node in the advanced instances tier`, agentUnreadable };
 }
 
-/** How many ids a gap names before it says "...": enough to find them, short enough to read. */
-const GAP_IDS = 3;
-
 export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedInstance[]; gaps: Gap[] } {
   const gaps: Gap[] = [];
   // A large inventory runs a few dozen agent versions: each verdict is worked out once.
@@ -195,11 +193,9 @@ export function buildInstances(snapshot: AccountSnapshot): { instances: ManagedI
   // never have reported it), but such a node can come back online and take sessions, so the audit
   // still cannot say which agent it runs. One gap for all of them keeps a large fleet's report short.
   if (unreadableAgents.length) {
-    const named = unreadableAgents.slice(0, GAP_IDS).join(', ');
-    const more = unreadableAgents.length > GAP_IDS ? ', ...' : '';
     gaps.push({
       source: 'instances',
-      message: `${unreadableAgents.length} instance(s) report no readable SSM Agent version (${named}${more}); their agents are assumed recent enough for SSH (fail closed)`,
+      message: `${unreadableAgents.length} instance(s) report no readable SSM Agent version (${firstFew(unreadableAgents)}); their agents are assumed recent enough for SSH (fail closed)`,
     });
   }
   return { instances, gaps };

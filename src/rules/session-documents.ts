@@ -1,4 +1,5 @@
 import type { AccountSnapshot, Gap } from '../snapshot/types';
+import { firstFew } from '../util/first-few';
 import { NO_TAGS } from './instances';
 import { RESERVED_DOCUMENT_PREFIX, unlistedDocumentMatcher } from './unlisted-documents';
 import { requestContext, type RequestContext, type ResourceMatcher } from '../iam';
@@ -110,10 +111,7 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
   if (ownerless.length) {
     gaps.push({
       source: 'session-documents',
-      message: `${ownerless.length} Session document(s) have no Owner (${ownerless
-        .slice(0, 3)
-        .map((n) => JSON.stringify(n))
-        .join(', ')}${ownerless.length > 3 ? ', ...' : ''}); taken to be this account's`,
+      message: `${ownerless.length} Session document(s) have no Owner (${firstFew(ownerless.map((n) => JSON.stringify(n)))}); taken to be this account's`,
     });
   }
   const incomplete =

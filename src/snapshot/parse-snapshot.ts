@@ -1,3 +1,4 @@
+import { firstFew } from '../util/first-few';
 import { parseYaml } from '../util/lazy-yaml';
 import type { z } from 'zod';
 import { SnapshotInputError } from './errors';
@@ -373,7 +374,7 @@ function instanceTags(
   if (unknownNodes.length) {
     gaps.push({
       source: 'tags',
-      message: `tags.json has no tags for ${unknownNodes.length} hybrid node(s) (${unknownNodes.slice(0, 3).join(', ')}${unknownNodes.length > 3 ? ', ...' : ''}); their tags are unknown`,
+      message: `tags.json has no tags for ${unknownNodes.length} hybrid node(s) (${firstFew(unknownNodes)}); their tags are unknown`,
     });
   }
   return known;
