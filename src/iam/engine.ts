@@ -9,7 +9,7 @@ import type {
 } from './policy-document';
 import type { Writable } from '../util/writable';
 import { PolicyDocumentError } from './errors';
-import type { Reading } from './pattern';
+import type { CompiledPattern, Reading } from './pattern';
 import { triAnd, triNot, triOr, triSome, type Tri } from './tri';
 
 /**
@@ -105,16 +105,28 @@ export type Decision =
       readonly statements: readonly StatementRef[];
     };
 
-/** Whether a Resource or NotResource list may read differently under the two readings. */
+/** Whether one pattern of a Resource or NotResource list may read differently under the two readings. */
+function readsTwoWays(list: PatternList, pattern: CompiledPattern): boolean {
+  return pattern.ambiguous || (list.negated && pattern.hasVariables);
+}
+
 const readingsMayDiffer = new WeakMap<PatternList, boolean>();
 
 function readingSensitive(list: PatternList): boolean {
   let found = readingsMayDiffer.get(list);
   if (found === undefined) {
-    found = list.patterns.some((p) => p.ambiguous || (list.negated && p.hasVariables));
+    found = list.patterns.some((p) => readsTwoWays(list, p));
     readingsMayDiffer.set(list, found);
   }
   return found;
+}
+
+/**
+ * Broadly read, a NotResource variable without a value makes the whole statement invalid: it covers no
+ * resource at all. The same for any resource, listed or not (see unlisted-documents.ts).
+ */
+export function invalidUnderReading(list: PatternList, context: RequestContext, reading: Reading): boolean {
+  return reading === 'broad' && list.negated && list.patterns.some((p) => !p.resolvesIn(context));
 }
 
 function matchPatterns(
@@ -124,8 +136,7 @@ function matchPatterns(
   undetermined: string[],
   reading: Reading = 'strict',
 ): Tri {
-  // Broadly read, a NotResource variable without a value makes the statement invalid: it never applies.
-  if (reading === 'broad' && list.negated && list.patterns.some((p) => !p.resolvesIn(context))) return 'no';
+  if (invalidUnderReading(list, context, reading)) return 'no';
   const any = triSome(list.patterns, (pattern) => {
     const r = pattern.match(value, context, reading);
     if (r === 'maybe') undetermined.push(pattern.source);
@@ -235,7 +246,7 @@ function undocumentedReading(origin: PolicyOrigin, statement: CompiledStatement)
   const name = statement.sid !== undefined ? `statement "${statement.sid}"` : `statement #${statement.index}`;
   const list = statement.resources;
   const what = list.patterns
-    .filter((p) => p.ambiguous || (list.negated && p.hasVariables))
+    .filter((p) => readsTwoWays(list, p))
     .map((p) =>
       p.ambiguous
         ? `whether a * that ends a segment of ${p.source} may run past colons`

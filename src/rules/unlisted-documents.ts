@@ -1,4 +1,11 @@
-import { triNot, triOr, type CompiledPattern, type ResourceMatcher, type Tri } from '../iam';
+import {
+  invalidUnderReading,
+  triNot,
+  triOr,
+  type CompiledPattern,
+  type ResourceMatcher,
+  type Tri,
+} from '../iam';
 import type { AccountSnapshot } from '../snapshot/types';
 
 /**
@@ -166,10 +173,8 @@ export function unlistedDocumentMatcher(
   };
 
   return (list, request, undetermined, reading) => {
-    // As for any resource (see matchPatterns in engine.ts): broadly read, a NotResource variable
-    // without a value makes the statement invalid; strictly read, such a pattern matches nothing.
-    if (reading === 'broad' && list.negated && list.patterns.some((p) => !p.resolvesIn(request.context)))
-      return 'no';
+    // As for any resource: strictly read, a pattern whose variable has no value matches nothing.
+    if (invalidUnderReading(list, request.context, reading)) return 'no';
     let any: Tri = 'no';
     for (const pattern of list.patterns) {
       const c = pattern.resolvesIn(request.context) ? coverageOf(pattern) : 'no';
