@@ -153,6 +153,18 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   checkRequired(values);
   const gaps: Gap[] = [];
   const read = (key: SnapshotFileKey): unknown => values[key];
+  /** A gap for a paginated file that was cut short (see `truncation`); whether it was. */
+  const cutShort = (file: Paginated, key: SnapshotFileKey, missing: string): boolean => {
+    const cut = truncation(file);
+    if (cut) {
+      const name = SNAPSHOT_FILES[key];
+      gaps.push({
+        source: name.replace(/\.json$/, ''),
+        message: `${name} is truncated (${cut}): ${missing}`,
+      });
+    }
+    return cut !== undefined;
+  };
 
   const accountValue = read('account');
   const account = validate('accountFile', accountValue, SNAPSHOT_FILES.account);
@@ -170,13 +182,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
     'GroupName',
   );
   refuseDuplicates(SNAPSHOT_FILES.iam, 'Policies', iam.Policies, (p) => p.Arn, 'Arn');
-  const iamCut = truncation(iam);
-  if (iamCut) {
-    gaps.push({
-      source: 'iam',
-      message: `iam.json is truncated (${iamCut}): principals and policies after the last page are missing`,
-    });
-  }
+  cutShort(iam, 'iam', 'principals and policies after the last page are missing');
 
   const instances = validate('instancesFile', read('instances'), SNAPSHOT_FILES.instances);
   refuseDuplicates(
@@ -186,13 +192,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
     (i) => i.InstanceId,
     'InstanceId',
   );
-  const instancesCut = truncation(instances);
-  if (instancesCut) {
-    gaps.push({
-      source: 'instances',
-      message: `instances.json is truncated (${instancesCut}): instances after the last page are missing`,
-    });
-  }
+  cutShort(instances, 'instances', 'instances after the last page are missing');
 
   const optional = (key: SnapshotFileKey, unknownMeans: string): unknown => {
     const file = SNAPSHOT_FILES[key];
@@ -271,14 +271,8 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
       ...(d.Owner !== undefined ? { Owner: d.Owner } : {}),
       ...(d.SessionType !== undefined ? { SessionType: d.SessionType } : {}),
     }));
-    const cut = truncation(file);
-    if (cut) {
-      // The listed documents are known; the rules treat the missing ones as they treat an unlisted file.
-      gaps.push({
-        source: 'session-documents',
-        message: `session-documents.json is truncated (${cut}): Session documents after the last page are unknown`,
-      });
-    }
+    // The listed documents are known; the rules treat the missing ones as they treat an unlisted file.
+    cutShort(file, 'sessionDocuments', 'Session documents after the last page are unknown');
   }
 
   let tags: AccountSnapshot['tags'];
@@ -288,15 +282,14 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   );
   if (tagsValue !== undefined) {
     const file = validate('tagsFile', tagsValue, SNAPSHOT_FILES.tags);
-    const cut = truncation(file);
-    if (cut) {
-      // describe-tags lists tags in no order we can rely on: any instance, tagged here or not, may have
-      // more tags on the missing pages. So no instance's tags are known.
-      gaps.push({
-        source: 'tags',
-        message: `tags.json is truncated (${cut}): any instance may have tags on the missing pages, so instance tags are unknown, tag conditions stay conditional and tag exemptions cannot apply`,
-      });
-    } else tags = instanceTags(file, instances.InstanceInformationList as InstanceInformation[], gaps);
+    // describe-tags lists tags in no order we can rely on: any instance, tagged here or not, may have
+    // more tags on the missing pages. So no instance's tags are known.
+    const cut = cutShort(
+      file,
+      'tags',
+      'any instance may have tags on the missing pages, so instance tags are unknown, tag conditions stay conditional and tag exemptions cannot apply',
+    );
+    if (!cut) tags = instanceTags(file, instances.InstanceInformationList as InstanceInformation[], gaps);
   }
 
   return {
@@ -320,11 +313,13 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
  * API, or the `NextToken` the AWS CLI writes in their place (and every SSM and EC2 list call writes)
  * when `--max-items` or `--no-paginate` stopped it before the last page.
  */
-function truncation(file: {
-  IsTruncated?: boolean;
-  Marker?: string;
-  NextToken?: string;
-}): string | undefined {
+interface Paginated {
+  readonly IsTruncated?: boolean | undefined;
+  readonly Marker?: string | undefined;
+  readonly NextToken?: string | undefined;
+}
+
+function truncation(file: Paginated): string | undefined {
   if (file.IsTruncated === true) return 'IsTruncated: true';
   if (file.NextToken) return 'NextToken present';
   // IAM sends a Marker only with IsTruncated: true; a Marker alone still says there was more.
