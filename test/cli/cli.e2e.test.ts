@@ -12,25 +12,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { EXAMPLE, ROOT, runCli } from './run-cli';
 
 /**
  * End to end: the real `ssm-ssh-audit` binary (bin/ -> dist/, built by `npm test`'s pretest step),
  * as a user runs it.
  */
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ssm-ssh-audit.js');
-const EXAMPLE = join(ROOT, 'examples', 'account');
 const EXAMPLE_POLICY = join(ROOT, 'examples', 'policy.yaml');
 
-function run(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
 interface Expected {
   complete: boolean;

@@ -1,15 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+
 import { exampleAccountWithGeneratedAdmins } from '../handlers/support';
+import { BIN, ROOT } from './run-cli';
 
 /**
  * The built CLI writing into a pipe whose reader goes away, as in `ssm-ssh-audit ... | head -c 100`:
  * a real child process, a real pipe, and a report far bigger than the pipe buffer (64 KiB on Linux),
  * so the CLI is still writing when the pipe is closed.
  */
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ssm-ssh-audit.js');
 
 /** The status a shell shows for a program that SIGPIPE stopped: 128 + 13. */
 const CLOSED_PIPE = 141;

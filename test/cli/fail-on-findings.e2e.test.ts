@@ -1,16 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { EXAMPLE, ROOT, runCli } from './run-cli';
 
 /**
  * `--fail-on-findings`: what it does (the built CLI, run as a user runs it) and what every place that
  * documents it says. The option is named after findings, so it fails on any finding, not only on a
  * NON_COMPLIANT principal or instance: a CI job that uses it must not pass with findings in the report.
  */
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ssm-ssh-audit.js');
-const EXAMPLE = join(ROOT, 'examples', 'account');
 
 /**
  * What README.md, the --help text and the doc comment of src/cli.ts all say, word for word: "exit 1
@@ -19,14 +16,7 @@ const EXAMPLE = join(ROOT, 'examples', 'account');
 const MEANING =
   /(exit 1|1 with --fail-on-findings) when anything is NON_COMPLIANT or any finding is reported/;
 
-function run(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
 let work: string;
 let noGuardrail: string;

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startFakeAws, wireAccount, type FakeAws } from '../snapshot/fake-aws';
+import { BIN, ROOT } from './run-cli';
 
 /**
  * The real `ssm-ssh-audit` binary (bin/ -> dist/, built by `npm test`'s pretest step) reading an
@@ -14,8 +15,6 @@ import { startFakeAws, wireAccount, type FakeAws } from '../snapshot/fake-aws';
  */
 jest.setTimeout(30_000);
 
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ssm-ssh-audit.js');
 const EXPECTED = join(ROOT, 'test', 'fixtures', 'wire', 'expected');
 const PAGED = { iamPageSize: 5, instancePageSize: 2, documentPageSize: 3, tagPageSize: 3 };
 
