@@ -117,7 +117,11 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
   const incomplete =
     snapshot.sessionDocuments === undefined || snapshot.gaps.some((g) => g.source === 'session-documents');
   if (incomplete) {
-    if (snapshot.sessionDocuments === undefined) {
+    // The loader names the missing file and its consequence; say it here only if nothing has.
+    if (
+      snapshot.sessionDocuments === undefined &&
+      !snapshot.gaps.some((g) => g.source === 'session-documents')
+    ) {
       gaps.push({
         source: 'session-documents',
         message:

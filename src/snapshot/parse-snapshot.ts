@@ -206,7 +206,10 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
     const value = read(key);
     const failed = failedRead(value);
     if (failed && !(key === 'sessionPreferences' && failed.code === 'InvalidDocument')) {
-      gaps.push({ source: file.replace(/\.json$/, ''), message: `${failed.code}: ${failed.message}` });
+      gaps.push({
+        source: file.replace(/\.json$/, ''),
+        message: `${failed.code}: ${failed.message}; ${unknownMeans}`,
+      });
       return undefined;
     }
     return value;
