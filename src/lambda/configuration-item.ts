@@ -20,12 +20,35 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const list = (v: unknown): Json[] =>
   Array.isArray(v) ? (v.filter((x) => typeof x === 'object' && x) as Json[]) : [];
 
-function inlinePolicies(v: unknown): InlinePolicy[] {
-  return list(v).map((p) => ({ PolicyName: String(p.policyName), PolicyDocument: p.policyDocument }));
+/**
+ * A list of the principal's policies or groups, which Config always writes (empty when there are none).
+ * Read as empty when it is missing or holds something else, it would drop the policies that grant
+ * access and the principal would be posted COMPLIANT: the item is refused instead, naming the field.
+ */
+function requiredList(c: Json, field: string, resourceType: string, entry: 'object' | 'string'): unknown[] {
+  const value = c[field];
+  const bad = !Array.isArray(value)
+    ? 'is missing or not a list'
+    : value.some((x) => (entry === 'string' ? typeof x !== 'string' : typeof x !== 'object' || x === null))
+      ? `has an entry that is not ${entry === 'string' ? 'a name' : 'an object'}`
+      : undefined;
+  if (bad)
+    throw new ConfigurationItemError(`${resourceType} configuration item: configuration.${field} ${bad}`);
+  return value as unknown[];
 }
 
-function attachedPolicies(v: unknown) {
-  return list(v).map((p) => ({ PolicyName: str(p.policyName), PolicyArn: String(p.policyArn) }));
+function inlinePolicies(c: Json, field: string, resourceType: string): InlinePolicy[] {
+  return (requiredList(c, field, resourceType, 'object') as Json[]).map((p) => ({
+    PolicyName: String(p.policyName),
+    PolicyDocument: p.policyDocument,
+  }));
+}
+
+function attachedPolicies(c: Json, resourceType: string) {
+  return (requiredList(c, 'attachedManagedPolicies', resourceType, 'object') as Json[]).map((p) => ({
+    PolicyName: str(p.policyName),
+    PolicyArn: String(p.policyArn),
+  }));
 }
 
 function boundary(v: unknown) {
@@ -62,8 +85,8 @@ export function roleFromItem(c: Json): RoleDetail {
     RoleId: required(c, 'roleId', 'AWS::IAM::Role'),
     Arn: required(c, 'arn', 'AWS::IAM::Role'),
     Path: str(c.path),
-    RolePolicyList: inlinePolicies(c.rolePolicyList),
-    AttachedManagedPolicies: attachedPolicies(c.attachedManagedPolicies),
+    RolePolicyList: inlinePolicies(c, 'rolePolicyList', 'AWS::IAM::Role'),
+    AttachedManagedPolicies: attachedPolicies(c, 'AWS::IAM::Role'),
     ...boundary(c.permissionsBoundary),
     Tags: tags(c.tags),
   };
@@ -75,9 +98,9 @@ export function userFromItem(c: Json): UserDetail {
     UserId: required(c, 'userId', 'AWS::IAM::User'),
     Arn: required(c, 'arn', 'AWS::IAM::User'),
     Path: str(c.path),
-    GroupList: Array.isArray(c.groupList) ? c.groupList.map(String) : [],
-    UserPolicyList: inlinePolicies(c.userPolicyList),
-    AttachedManagedPolicies: attachedPolicies(c.attachedManagedPolicies),
+    GroupList: requiredList(c, 'groupList', 'AWS::IAM::User', 'string') as string[],
+    UserPolicyList: inlinePolicies(c, 'userPolicyList', 'AWS::IAM::User'),
+    AttachedManagedPolicies: attachedPolicies(c, 'AWS::IAM::User'),
     ...boundary(c.permissionsBoundary),
     Tags: tags(c.tags),
   };
@@ -89,8 +112,8 @@ export function groupFromItem(c: Json): GroupDetail {
     GroupId: required(c, 'groupId', 'AWS::IAM::Group'),
     Arn: required(c, 'arn', 'AWS::IAM::Group'),
     Path: str(c.path),
-    GroupPolicyList: inlinePolicies(c.groupPolicyList),
-    AttachedManagedPolicies: attachedPolicies(c.attachedManagedPolicies),
+    GroupPolicyList: inlinePolicies(c, 'groupPolicyList', 'AWS::IAM::Group'),
+    AttachedManagedPolicies: attachedPolicies(c, 'AWS::IAM::Group'),
   };
 }
 

@@ -654,3 +654,56 @@ describe('an incomplete audit', () => {
     },
   );
 });
+
+describe('a configuration item without the list of policies or groups Config always writes', () => {
+  /** A change event whose configuration item is edited by `edit`. */
+  const edited = (name: string, edit: (configuration: Json) => void): Json => {
+    const event = configEvent(name);
+    const invoking = invokingEventOf(event);
+    edit((invoking.configurationItem as Json).configuration as Json);
+    return { ...event, invokingEvent: JSON.stringify(invoking) };
+  };
+  const ADMIN = {
+    policyName: 'AdministratorAccess',
+    policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+  };
+
+  it.each<[string, Json, RegExp]>([
+    [
+      'a role without attachedManagedPolicies (read as none: COMPLIANT)',
+      edited('role-change-opsadmin-admin-removed', (c) => delete c.attachedManagedPolicies),
+      /AWS::IAM::Role configuration item: configuration\.attachedManagedPolicies is missing/,
+    ],
+    [
+      'a role without rolePolicyList',
+      edited('role-change-opsadmin-admin-removed', (c) => {
+        c.attachedManagedPolicies = [ADMIN];
+        delete c.rolePolicyList;
+      }),
+      /configuration\.rolePolicyList is missing/,
+    ],
+    [
+      'a role whose attachedManagedPolicies is not a list',
+      edited('role-change-opsadmin-admin-removed', (c) => {
+        c.attachedManagedPolicies = JSON.stringify([ADMIN]);
+      }),
+      /configuration\.attachedManagedPolicies is missing or not a list/,
+    ],
+    [
+      'a role whose attachedManagedPolicies holds a bare ARN',
+      edited('role-change-opsadmin-admin-removed', (c) => {
+        c.attachedManagedPolicies = [ADMIN.policyArn];
+      }),
+      /configuration\.attachedManagedPolicies has an entry that is not an object/,
+    ],
+    [
+      'a group without attachedManagedPolicies',
+      edited('group-change-developers', (c) => delete c.attachedManagedPolicies),
+      /AWS::IAM::Group configuration item: configuration\.attachedManagedPolicies is missing/,
+    ],
+  ])('fails the invocation naming the field, and posts nothing, for %s', async (_case, event, message) => {
+    // When / Then: not read as "no policies", which would post COMPLIANT
+    await expect(handlerFor(EXAMPLE_ACCOUNT)(event)).rejects.toThrow(message);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});
