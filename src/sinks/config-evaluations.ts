@@ -133,6 +133,17 @@ export async function putEvaluations(
         );
       }
       const key = (e: Evaluation) => `${e.ComplianceResourceType}\u0000${e.ComplianceResourceId}`;
+      const sent = new Set(batch.map(key));
+      // A failure that names no evaluation of this batch cannot be re-sent: without this check the
+      // retry batch would come out empty and the failure would pass for a success.
+      const unknown = failed.filter((f) => !sent.has(key(f)));
+      if (unknown.length > 0) {
+        const names = unknown.map((f) => `${f.ComplianceResourceType}/${f.ComplianceResourceId}`).join(', ');
+        throw new PutEvaluationsError(
+          `PutEvaluations reported ${unknown.length} failed evaluation(s) that were not in the request: ${names}`,
+          { cause: failed },
+        );
+      }
       const retry = new Set(failed.map(key));
       batch = batch.filter((e) => retry.has(key(e)));
     }

@@ -324,6 +324,29 @@ describe('FailedEvaluations in the PutEvaluations response', () => {
       [opsAdmin.ComplianceResourceId],
     ]);
   });
+  it.each<[string, Json]>([
+    ['without its resource type', { ComplianceResourceId: roleId('OpsAdmin') }],
+    [
+      'for a resource that was not sent',
+      { ComplianceResourceType: 'AWS::IAM::Role', ComplianceResourceId: 'AROAUNSENT000000000' },
+    ],
+  ])(
+    'fails the invocation when a failed evaluation is reported %s, instead of taking it for a success',
+    async (_case, failure) => {
+      // Given: Config reports one failure that names no evaluation of the request
+      config.on(PutEvaluationsCommand).resolves({
+        FailedEvaluations: [{ ...failure, ComplianceType: 'NON_COMPLIANT', OrderingTimestamp: new Date() }],
+      });
+
+      // When / Then: the failure is surfaced, with the response as its cause
+      const error = await handlerFor(EXAMPLE_ACCOUNT)(event).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        name: 'PutEvaluationsError',
+        message: expect.stringMatching(/1 failed evaluation\(s\) that were not in the request/),
+        cause: [expect.objectContaining(failure)],
+      });
+    },
+  );
 });
 
 describe('stale results of earlier periodic runs', () => {
