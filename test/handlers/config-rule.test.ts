@@ -730,3 +730,27 @@ describe('a configuration item without the list of policies or groups Config alw
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 });
+
+describe('an instance NON_COMPLIANT only because the IAM listing was cut short', () => {
+  it('gets an annotation naming the unlisted principals, not "reachable by 0 non-exempt principal(s)"', async () => {
+    // Given: the truncated-iam fixture (IsTruncated with a Marker): principals exist that were never read
+    const dir = join(__dirname, '..', 'fixtures', 'snapshots', 'truncated-iam');
+
+    // When
+    await expect(handlerFor(dir)(configEvent('scheduled-notification'))).rejects.toThrow(/incomplete/);
+
+    // Then: the instances no listed principal reaches say why they are NON_COMPLIANT all the same
+    const instances = posted().filter(
+      (e) => e.ComplianceResourceType === 'AWS::SSM::ManagedInstanceInventory',
+    );
+    expect(instances.every((e) => e.ComplianceType === 'NON_COMPLIANT')).toBe(true);
+    expect(instances.filter((e) => /reachable by 0 /.test(e.Annotation ?? ''))).toEqual([]);
+    const unreached = instances.filter((e) => !/reachable by [1-9]/.test(e.Annotation ?? ''));
+    expect(unreached.length).toBeGreaterThan(0);
+    for (const e of unreached) {
+      expect(e.Annotation).toMatch(
+        /principals missing from the incomplete IAM listing may reach it \(unaudited session\)$/,
+      );
+    }
+  });
+});
