@@ -185,7 +185,11 @@ export async function collectSnapshot(
     );
 
   report('documents');
-  const sessionDocuments = await listSessionDocuments(clients.ssm, concurrency).catch(errorRecord);
+  const sessionDocuments = await listSessionDocuments(clients.ssm, concurrency, {
+    account: identity.Account,
+    partition: identity.Arn?.split(':')[1] || 'aws',
+    region: options.region,
+  }).catch(errorRecord);
 
   report('tags');
   const tags = await collectTags(clients, instanceList, concurrency).catch(errorRecord);
@@ -203,7 +207,11 @@ export async function collectSnapshot(
 }
 
 /** Session documents with the `sessionType` of each, read from its content (not a hard-coded list). */
-async function listSessionDocuments(ssm: SSMClient, concurrency: number): Promise<unknown> {
+async function listSessionDocuments(
+  ssm: SSMClient,
+  concurrency: number,
+  where: { account: string | undefined; partition: string; region: string },
+): Promise<unknown> {
   const identifiers: { Name?: string; Owner?: string }[] = [];
   let token: string | undefined;
   do {
@@ -219,7 +227,14 @@ async function listSessionDocuments(ssm: SSMClient, concurrency: number): Promis
   } while (token);
   const withTypes = await mapLimit(identifiers, concurrency, async (doc) => {
     try {
-      const content = await ssm.send(new GetDocumentCommand({ Name: doc.Name, DocumentFormat: 'JSON' }));
+      // A document shared from another account is read by its ARN: by name alone, GetDocument looks in
+      // this account, and finds nothing or this account's own document of the same name.
+      const shared = doc.Owner !== undefined && /^\d{12}$/.test(doc.Owner) && doc.Owner !== where.account;
+      const name =
+        shared && !doc.Name?.startsWith('arn:')
+          ? `arn:${where.partition}:ssm:${where.region}:${doc.Owner}:document/${doc.Name}`
+          : doc.Name;
+      const content = await ssm.send(new GetDocumentCommand({ Name: name, DocumentFormat: 'JSON' }));
       const sessionType = (JSON.parse(content.Content ?? '{}') as { sessionType?: unknown }).sessionType;
       return { ...doc, ...(typeof sessionType === 'string' ? { SessionType: sessionType } : {}) };
     } catch {

@@ -625,6 +625,37 @@ describe('session documents', () => {
     expect(ops?.sessionDocuments.map((d) => d.document)).not.toContain('Custom-Shell');
   });
 
+  it("reads a document shared from another account by its ARN, not by a name that finds this account's document", async () => {
+    // Given: this account's Tunnel is a shell, and another account shares a Port document also named Tunnel
+    const SHARER = '444455556666';
+    const sharedArn = `arn:aws:ssm:${REGION}:${SHARER}:document/Tunnel`;
+    ssm.on(ListDocumentsCommand).resolves({
+      DocumentIdentifiers: [
+        { Name: 'Tunnel', Owner: ACCOUNT, DocumentType: 'Session' },
+        { Name: 'Tunnel', Owner: SHARER, DocumentType: 'Session' },
+      ],
+    });
+    // GetDocument with a bare name looks in the caller's own account (shared documents need the ARN)
+    ssm.on(GetDocumentCommand, { Name: 'Tunnel' }).resolves({
+      Name: 'Tunnel',
+      Content: JSON.stringify({ schemaVersion: '1.0', sessionType: 'Standard_Stream' }),
+      DocumentFormat: 'JSON',
+    });
+    ssm.on(GetDocumentCommand, { Name: sharedArn }).resolves({
+      Name: sharedArn,
+      Content: JSON.stringify({ schemaVersion: '1.0', sessionType: 'Port' }),
+      DocumentFormat: 'JSON',
+    });
+    // When: the account is collected
+    const values = await collect();
+    // Then: each document carries its own sessionType, and the shared one was asked for by ARN
+    expect(ssm).toHaveReceivedCommandWith(GetDocumentCommand, { Name: sharedArn, DocumentFormat: 'JSON' });
+    expect((values.sessionDocuments as { DocumentIdentifiers: unknown[] }).DocumentIdentifiers).toEqual([
+      { Name: 'Tunnel', Owner: ACCOUNT, DocumentType: 'Session', SessionType: 'Standard_Stream' },
+      { Name: 'Tunnel', Owner: SHARER, DocumentType: 'Session', SessionType: 'Port' },
+    ]);
+  });
+
   it('a document whose content cannot be read keeps no SessionType: the audit treats it as Port and records a gap', async () => {
     // Given: reading one customer document is denied
     ssm.on(ListDocumentsCommand).resolves({
