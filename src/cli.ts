@@ -396,7 +396,17 @@ async function runAudit(options: AuditOptions): Promise<number> {
 async function runSnapshot(options: SnapshotOptions): Promise<number> {
   const values = await collectLive(options);
   const { writeSnapshotDirectory } = await import('./snapshot/write-directory');
-  const written = await writeSnapshotDirectory(options.out, values);
+  let written: string[];
+  try {
+    written = await writeSnapshotDirectory(options.out, values);
+  } catch (cause) {
+    // Not a fault of ours: a path through a file, no permission, a full disk. One line and exit 2, as
+    // for --output.
+    throw new OutputError(
+      `--out ${options.out}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+      { cause },
+    );
+  }
   process.stderr.write(`ssm-ssh-audit: wrote ${written.length} file(s) to ${options.out}\n`);
   return 0;
 }

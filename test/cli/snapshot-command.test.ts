@@ -161,6 +161,19 @@ describe('ssm-ssh-audit snapshot --out DIR', () => {
     // And: AccessDenied was not retried
     expect(fake.count('iam:GetAccountAuthorizationDetails')).toBe(1);
   });
+  it('with an --out that cannot be written, exits 2 with one line naming it, not an internal error', async () => {
+    // Given: --out names a directory inside a regular file
+    const file = join(work, 'not-a-directory');
+    writeFileSync(file, '');
+    const out = join(file, 'snapshot');
+    // When: the snapshot command runs
+    const { code, stderr } = await run(['snapshot', '--out', out, '--region', 'us-east-1']);
+    // Then: exit 2, as for --output, with one line that names the directory and the reason
+    expect({ code, lines: ownLines(stderr) }).toEqual({
+      code: 2,
+      lines: [`ssm-ssh-audit: --out ${out}: cannot be written (ENOTDIR)`],
+    });
+  });
 });
 
 describe('ssm-ssh-audit --live', () => {
