@@ -323,7 +323,13 @@ async function collectLive(options: AwsOptions): Promise<SnapshotValues> {
   try {
     region = await resolvedRegion(clients);
   } catch (cause) {
-    throw new UsageError('no AWS region: pass --region or set AWS_REGION', { cause });
+    // The SDK also refuses a region that is there but is no region (a typo in --region or AWS_REGION):
+    // asking for --region then would send the user looking in the wrong place.
+    const message = (cause as Error).message;
+    if (/^Region is missing/.test(message)) {
+      throw new UsageError('no AWS region: pass --region or set AWS_REGION', { cause });
+    }
+    throw new UsageError(`the AWS region is not valid: ${message}`, { cause });
   }
   const tty = process.stderr.isTTY === true;
   const values = await collectSnapshot(clients, {

@@ -206,6 +206,21 @@ describe('ssm-ssh-audit --live', () => {
     expect(liveReport.complete).toBe(true);
   });
 
+  it.each([['not a region'], ['us-east-1.example.com']])(
+    'with --region %j, which is no region, says the region is not valid instead of asking for --region',
+    async (region) => {
+      // When: a live audit runs with a region the SDK refuses
+      const { code, stdout, stderr } = await run(['--live', '--region', region]);
+      // Then: exit 2, and the message names the region given, not "pass --region"
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      const lines = ownLines(stderr);
+      expect(lines).toEqual([expect.stringContaining(`region="${region}" is not a valid`)]);
+      expect(lines[0]).not.toMatch(/pass --region/);
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
+
   it('with GetAccountAuthorizationDetails denied, exits 2 with the same one-line message and prints no report', async () => {
     // Given: IAM answers AccessDenied
     fake.setFaults({ 'iam:GetAccountAuthorizationDetails': { kind: 'access-denied', times: Infinity } });
