@@ -332,17 +332,23 @@ async function collectLive(options: AwsOptions): Promise<SnapshotValues> {
     throw new UsageError(`the AWS region is not valid: ${message}`, { cause });
   }
   const tty = process.stderr.isTTY === true;
-  const values = await collectSnapshot(clients, {
-    region,
-    onProgress: (p) => {
-      if (!tty) return;
-      process.stderr.write(
-        `\r\u001b[Kreading ${p.phase}: ${p.pages} page(s), ${p.principals} principal(s), ${p.instances} instance(s)`,
-      );
-      if (p.phase === 'done') process.stderr.write('\n');
-    },
-  });
-  return values;
+  try {
+    return await collectSnapshot(clients, {
+      region,
+      onProgress: (p) => {
+        if (!tty) return;
+        process.stderr.write(
+          `\r\u001b[Kreading ${p.phase}: ${p.pages} page(s), ${p.principals} principal(s), ${p.instances} instance(s)`,
+        );
+        if (p.phase === 'done') process.stderr.write('\n');
+      },
+    });
+  } catch (error) {
+    // The progress line has no line break until 'done': erase it, so that the error line that follows
+    // is not appended to it.
+    if (tty) process.stderr.write('\r\u001b[K');
+    throw error;
+  }
 }
 
 const EXPECTED_ERRORS = [
