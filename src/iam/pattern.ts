@@ -104,6 +104,14 @@ function tokenize(source: string, wildcards: boolean, variables: boolean): Token
   return tokens;
 }
 
+/**
+ * The condition keys that the policy variables of a text name, read as the matcher reads them: a key
+ * may hold inner spaces (`${aws:ResourceTag/cost center}`), and `${*}`, `${?}` and `${$}` name none.
+ */
+export function policyVariableKeys(source: string): string[] {
+  return tokenize(source, false, true).flatMap((t) => (t.kind === 'variable' ? [t.key] : []));
+}
+
 /** What a variable resolved to: a literal, "could be anything", or "this pattern cannot match". */
 type Resolution = { readonly text: string } | 'unknown' | 'unmatchable';
 

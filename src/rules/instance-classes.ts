@@ -1,4 +1,10 @@
-import { evaluateCondition, type CompiledCondition, type CompiledPattern, type CompiledPolicy } from '../iam';
+import {
+  evaluateCondition,
+  policyVariableKeys,
+  type CompiledCondition,
+  type CompiledPattern,
+  type CompiledPolicy,
+} from '../iam';
 import type { ManagedInstance } from './instances';
 import { firstMembers, partitionBy, refine, wholePartition } from './partition';
 import { conditionKey, NOTHING_KNOWN, patternKey, TAG_KEY } from './statement-parts';
@@ -19,9 +25,6 @@ export interface InstanceClass {
   readonly representative: ManagedInstance;
   readonly members: readonly ManagedInstance[];
 }
-
-/** The condition keys named by the policy variables in a text: `${aws:ResourceTag/team}` names one. */
-const VARIABLE_KEY = /\$\{\s*([^,\s}]+)/g;
 
 interface Distinctions {
   /** Patterns without wildcards or variables: an instance matches at most one, found by its ARN. */
@@ -56,9 +59,8 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
         else wildcards.push(pattern);
       }
       for (const condition of statement.conditions) {
-        const referenced = condition.values.flatMap((v) =>
-          [...v.matchAll(VARIABLE_KEY)].map((m) => m[1] as string),
-        );
+        // Read by the matcher's own parser: a tag key may hold spaces, as in `${aws:ResourceTag/cost center}`.
+        const referenced = condition.values.flatMap(policyVariableKeys);
         if (referenced.length > 0) {
           for (const key of [condition.key, ...referenced])
             if (TAG_KEY.test(key)) variableTagKeys.add(key.toLowerCase());

@@ -141,3 +141,69 @@ describe('instance classes on a pattern that AWS documents two readings of', () 
     );
   });
 });
+
+describe('instance classes on a tag key with a space, read through a policy variable', () => {
+  it.each([
+    ['i-1', 'i-2'],
+    ['i-2', 'i-1'],
+  ])('keeps instances whose "cost center" tags differ apart, listed as %s, %s', (first, second) => {
+    // Given alice tagged "cost center" = A, instances tagged A and B, and a grant on instances whose
+    // "cost center" tag is the principal's
+    const tag = (id: string) => ({
+      Key: 'cost center',
+      Value: id === 'i-1' ? 'A' : 'B',
+      ResourceId: id,
+      ResourceType: 'instance',
+    });
+    const s = parseSnapshotValues({
+      account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+      instances: {
+        InstanceInformationList: [first, second].map((id) => ({
+          InstanceId: id,
+          AgentVersion: '3.3.1142.0',
+          ResourceType: 'EC2Instance',
+        })),
+      },
+      tags: { Tags: [tag(first), tag(second)] },
+      sessionDocuments: { DocumentIdentifiers: [] },
+      iam: {
+        UserDetailList: [
+          {
+            UserName: 'alice',
+            UserId: 'AIDAEXAMPLEALICE',
+            Arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+            Tags: [{ Key: 'cost center', Value: 'A' }],
+            UserPolicyList: [
+              {
+                PolicyName: 'by-cost-center',
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    { Effect: 'Allow', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
+                    {
+                      Effect: 'Allow',
+                      Action: 'ssm:StartSession',
+                      Resource: 'arn:aws:ec2:*:*:instance/*',
+                      Condition: {
+                        StringEquals: { 'aws:PrincipalTag/cost center': '${aws:ResourceTag/cost center}' },
+                      },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+        GroupDetailList: [],
+        Policies: [],
+        RoleDetailList: [],
+      },
+    });
+    // Then she reaches i-1 only, as the per-instance evaluation says, whichever instance comes first
+    const alice = audit(s, DEFAULT_COMPLIANCE_POLICY).principals[0];
+    expect(alice?.sshReachableInstances).toEqual(['i-1']);
+    expect(alice?.sshReachableInstances).toEqual(
+      bruteForce(s).get(`arn:aws:iam::${ACCOUNT}:user/alice`)?.sshReachableInstances,
+    );
+  });
+});
