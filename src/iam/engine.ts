@@ -185,18 +185,26 @@ export function matchPolicy(
     if (applies === 'no' && broad === 'no') continue;
     const undeterminedConditions: UndeterminedCondition[] = [];
     let conditions: Tri = 'yes';
+    // An ARN value such as `arn:aws:iam:*:role/x` reads two ways, as a Resource pattern does: such a
+    // condition is also evaluated under the broad reading, and the statement carries both answers.
+    let broadConditions: Tri = 'yes';
     for (const condition of statement.conditions) {
-      const r = evaluateCondition(condition, request.context);
-      if (r === 'no') {
-        conditions = 'no';
-        break;
-      }
-      if (r === 'maybe') undeterminedConditions.push(describe(condition));
+      // One reading may already have ruled the statement out while the other has not.
+      const twoWays = condition.ambiguousValues.length > 0;
+      const r = twoWays && conditions === 'no' ? 'no' : evaluateCondition(condition, request.context);
+      const b = !twoWays
+        ? r
+        : broadConditions === 'no'
+          ? 'no'
+          : evaluateCondition(condition, request.context, 'broad');
+      if (r === 'maybe' || b === 'maybe') undeterminedConditions.push(describe(condition));
       conditions = triAnd(conditions, r);
+      broadConditions = triAnd(broadConditions, b);
+      if (conditions === 'no' && broadConditions === 'no') break;
     }
-    if (conditions === 'no') continue;
+    if (conditions === 'no' && broadConditions === 'no') continue;
     applies = triAnd(applies, conditions);
-    broad = triAnd(broad, conditions);
+    broad = triAnd(broad, broadConditions);
     const match: Writable<StatementMatch> = {
       statement,
       applies,
@@ -252,6 +260,12 @@ function undocumentedReading(origin: PolicyOrigin, statement: CompiledStatement)
         ? `whether a * that ends a segment of ${p.source} may run past colons`
         : `whether NotResource ${p.source} without a value for its variable leaves the statement valid`,
     );
+  for (const condition of statement.conditions) {
+    for (const value of condition.ambiguousValues)
+      what.push(
+        `whether a * that ends a segment of ${condition.operatorText} value ${value} may run past colons`,
+      );
+  }
   return new PolicyDocumentError(
     origin.policyName,
     `${name}: AWS does not document ${what.join(', or ')}, and the answer depends on it`,

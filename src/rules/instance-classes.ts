@@ -4,6 +4,7 @@ import {
   type CompiledCondition,
   type CompiledPattern,
   type CompiledPolicy,
+  type Tri,
 } from '../iam';
 import type { ManagedInstance } from './instances';
 import { firstMembers, partitionBy, refine, wholePartition } from './partition';
@@ -104,15 +105,26 @@ export class TagValues {
   }
 
   /**
-   * A tag condition's outcome for each value of its key (0 no, 1 yes, 2 maybe), indexed like the ids
-   * of `of(condition.key)`. The outcome depends on that value alone, so it is evaluated once per value.
+   * A tag condition's outcome for each value of its key (0 no, 1 yes, 2 maybe; below `outcomeCount`),
+   * indexed like the ids of `of(condition.key)`. The outcome depends on that value alone, so it is
+   * evaluated once per value. A condition with an ARN value that reads two ways (see Reading in
+   * pattern.ts) has one outcome per pair of readings' answers, so that values the broad reading alone
+   * tells apart stay apart.
    */
   outcomesByValue(condition: CompiledCondition): number[] {
+    const code = (r: Tri): number => (r === 'no' ? 0 : r === 'yes' ? 1 : 2);
+    const twoWays = condition.ambiguousValues.length > 0;
     return this.of(condition.key).firstWith.map((i) => {
-      const r = evaluateCondition(condition, (this.instances[i] as ManagedInstance).context);
-      return r === 'no' ? 0 : r === 'yes' ? 1 : 2;
+      const context = (this.instances[i] as ManagedInstance).context;
+      const strict = code(evaluateCondition(condition, context));
+      return twoWays ? strict * 3 + code(evaluateCondition(condition, context, 'broad')) : strict;
     });
   }
+}
+
+/** How many outcomes `TagValues.outcomesByValue` may give the condition. */
+export function outcomeCount(condition: CompiledCondition): number {
+  return condition.ambiguousValues.length > 0 ? 9 : 3;
 }
 
 /** Where the resource segment of an ARN starts: after its fifth colon (-1 when there is none). */
@@ -283,7 +295,8 @@ export function classifyInstances(
     const { ids, values } = tagValues.of(key);
     if (values <= 1) continue;
     let byValue = wholePartition(values);
-    for (const condition of conditions) byValue = refine(byValue, tagValues.outcomesByValue(condition), 3);
+    for (const condition of conditions)
+      byValue = refine(byValue, tagValues.outcomesByValue(condition), outcomeCount(condition));
     if (byValue.groups > 1)
       partition = refine(
         partition,

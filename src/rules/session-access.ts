@@ -14,7 +14,7 @@ import {
   type ResourceMatcher,
   type StatementMatch,
 } from '../iam';
-import { readingsGroup, TagValues, type InstanceClass } from './instance-classes';
+import { outcomeCount, readingsGroup, TagValues, type InstanceClass } from './instance-classes';
 import type { Principal } from './principals';
 import type { PortDocument } from './session-documents';
 import { Numbering } from './numbering';
@@ -306,7 +306,7 @@ class ClassPartitions {
       this.tagValues ??= new TagValues(this.classes.map((c) => c.representative));
       const outcomeOfValue = this.tagValues.outcomesByValue(condition);
       const outcomes = Array.from(this.tagValues.of(condition.key).ids, (id) => outcomeOfValue[id] as number);
-      partition = refine(this.whole, outcomes, 3);
+      partition = refine(this.whole, outcomes, outcomeCount(condition));
       this.byCondition.set(key, partition);
     }
     return partition;

@@ -207,3 +207,70 @@ describe('instance classes on a tag key with a space, read through a policy vari
     );
   });
 });
+
+describe('instance classes on a tag condition whose ARN value AWS documents two readings of', () => {
+  it.each([
+    ['i-1', 'i-2'],
+    ['i-2', 'i-1'],
+  ])('keeps apart the instance only the broad reading matches, listed as %s, %s', (first, second) => {
+    // Given i-1 tagged with the role's ARN and i-2 with another value, and a grant on instances
+    // whose Owner tag is ArnLike a five-segment pattern: only if its region * runs past a colon does
+    // it match i-1's tag
+    const owner = (id: string) => ({
+      Key: 'Owner',
+      Value: id === 'i-1' ? `arn:aws:iam::${ACCOUNT}:role/ops` : 'nobody',
+      ResourceId: id,
+      ResourceType: 'instance',
+    });
+    const s = parseSnapshotValues({
+      account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+      instances: {
+        InstanceInformationList: [first, second].map((id) => ({
+          InstanceId: id,
+          AgentVersion: '3.3.1142.0',
+          ResourceType: 'EC2Instance',
+        })),
+      },
+      tags: { Tags: [owner(first), owner(second)] },
+      sessionDocuments: { DocumentIdentifiers: [] },
+      iam: {
+        UserDetailList: [],
+        GroupDetailList: [],
+        Policies: [],
+        RoleDetailList: [
+          {
+            RoleName: 'ops',
+            RoleId: 'AROAEXAMPLEOPS',
+            Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+            RolePolicyList: [
+              {
+                PolicyName: 'owned',
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    { Effect: 'Allow', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
+                    {
+                      Effect: 'Allow',
+                      Action: 'ssm:StartSession',
+                      Resource: 'arn:aws:ec2:*:*:instance/*',
+                      Condition: { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    // Then SSH is unknown (i-1), as the per-instance evaluation says, whichever instance comes first
+    const expected = bruteForce(s).get(`arn:aws:iam::${ACCOUNT}:role/ops`);
+    expect(expected?.sshOverSessionManager).toBe('unknown');
+    const role = audit(s, DEFAULT_COMPLIANCE_POLICY).principals[0];
+    expect({
+      sshOverSessionManager: role?.sshOverSessionManager,
+      sshReachableInstances: role?.sshReachableInstances,
+      portForwarding: role?.portForwarding,
+    }).toEqual(expected);
+  });
+});

@@ -106,3 +106,73 @@ describe('a statement AWS documents two readings of', () => {
     expect(report.findings.map((f) => f.rule)).toContain('no-ssh-guardrail');
   });
 });
+
+describe('an ARN condition value AWS documents two readings of', () => {
+  // A five-segment ARN whose region * ends its segment: only if that * runs past a colon does it
+  // match the role's ARN, arn:aws:iam::111122223333:role/ops.
+  const shortRole = 'arn:aws:iam:*:role/ops';
+
+  it.each([
+    ['Deny', 'ArnNotLike', [allowAll]],
+    ['Deny', 'ArnLike', [allowAll]],
+    ['Allow', 'ArnLike', []],
+    ['Allow', 'ArnNotEquals', []],
+  ] as const)(
+    'makes SSH unknown, never allowed or denied, for a %s under %s aws:PrincipalArn with such a value',
+    (effect, operator, others) => {
+      // Given a statement on StartSession whose condition compares the role's ARN with the short pattern
+      const report = audited([
+        ...others,
+        {
+          Sid: 'ByArn',
+          Effect: effect,
+          Action: 'ssm:StartSession',
+          Resource: '*',
+          Condition: { [operator]: { 'aws:PrincipalArn': shortRole } },
+        },
+      ]);
+      // Then the verdict depends on the reading AWS applies: unknown, naming the statement and value
+      const principal = report.principals[0];
+      expect(principal?.sshOverSessionManager).toBe('unknown');
+      expect(principal?.compliance).toBe('NON_COMPLIANT');
+      expect(principal?.reasons.map((r) => r.message)).toContain(
+        `cannot decide: policy "Sessions": statement "ByArn": AWS does not document whether a * that ends a segment of ${operator} value ${shortRole} may run past colons, and the answer depends on it`,
+      );
+    },
+  );
+
+  it('weighs the other conditions of the statement under the broad reading too', () => {
+    // Given a Deny whose ARN value matches the role's ARN under the broad reading only, followed by a
+    // condition that holds for every role
+    const report = audited([
+      allowAll,
+      {
+        Sid: 'ByArn',
+        Effect: 'Deny',
+        Action: 'ssm:StartSession',
+        Resource: '*',
+        Condition: {
+          ArnLike: { 'aws:PrincipalArn': shortRole },
+          StringEquals: { 'aws:PrincipalType': 'AssumedRole' },
+        },
+      },
+    ]);
+    // Then the Deny applies under one reading only: unknown, not allowed
+    expect(report.principals[0]?.sshOverSessionManager).toBe('unknown');
+  });
+
+  it('leaves the verdict alone when both readings agree', () => {
+    // Given a Deny whose short ARN value matches the role's ARN under neither reading
+    const report = audited([
+      allowAll,
+      {
+        Sid: 'Other',
+        Effect: 'Deny',
+        Action: 'ssm:StartSession',
+        Resource: '*',
+        Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam:*:role/other' } },
+      },
+    ]);
+    expect(report.principals[0]?.sshOverSessionManager).toBe('allowed');
+  });
+});

@@ -1,4 +1,5 @@
-import { compilePattern } from '../pattern';
+import type { RequestContext } from '../context';
+import { compilePattern, type Reading } from '../pattern';
 import type { ConditionOperator, ValueMatcher } from './operator';
 
 function arnOperator(name: string, negated: boolean): ConditionOperator {
@@ -7,9 +8,13 @@ function arnOperator(name: string, negated: boolean): ConditionOperator {
     negated,
     compile(policyValue, { variables }): ValueMatcher {
       const pattern = compilePattern(policyValue, { flavour: 'arn', variables });
-      return function matchArn(contextValue, context) {
-        return pattern.match(contextValue, context);
-      };
+      // A short value such as `arn:aws:iam:*:role/Admin` reads two ways, as in a Resource element.
+      return Object.assign(
+        function matchArn(contextValue: string, context: RequestContext, reading?: Reading) {
+          return pattern.match(contextValue, context, reading);
+        },
+        { ambiguous: pattern.ambiguous },
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../context';
+import type { Reading } from '../pattern';
 import { triEvery, triNot, triSome, type Tri } from '../tri';
 import { findOperator } from './registry';
 import type { ConditionOperator, ValueMatcher } from './operator';
@@ -22,6 +23,8 @@ export interface CompiledCondition {
   /** Undefined for the `Null` operator. */
   readonly operator: ConditionOperator | undefined;
   readonly matchers: readonly ValueMatcher[];
+  /** The policy values whose answer may depend on the reading (see `Reading`): short ARN patterns. */
+  readonly ambiguousValues: readonly string[];
 }
 
 export class UnknownConditionOperatorError extends Error {
@@ -48,7 +51,16 @@ export function compileCondition(
   }
   if (base.toLowerCase() === 'null') {
     if (setOperator) throw new UnknownConditionOperatorError(operatorText);
-    return { operatorText, key, values, setOperator, ifExists: false, operator: undefined, matchers: [] };
+    return {
+      operatorText,
+      key,
+      values,
+      setOperator,
+      ifExists: false,
+      operator: undefined,
+      matchers: [],
+      ambiguousValues: [],
+    };
   }
   let ifExists = false;
   if (/IfExists$/i.test(base)) {
@@ -58,7 +70,8 @@ export function compileCondition(
   const operator = findOperator(base);
   if (!operator) throw new UnknownConditionOperatorError(operatorText);
   const matchers = values.map((value) => operator.compile(value, options));
-  return { operatorText, key, values, setOperator, ifExists, operator, matchers };
+  const ambiguousValues = values.filter((_, i) => matchers[i]?.ambiguous === true);
+  return { operatorText, key, values, setOperator, ifExists, operator, matchers, ambiguousValues };
 }
 
 function evaluateNull(condition: CompiledCondition, missing: boolean): Tri {
@@ -66,7 +79,11 @@ function evaluateNull(condition: CompiledCondition, missing: boolean): Tri {
   return triSome(condition.values, (value) => ((value.toLowerCase() === 'true') === missing ? 'yes' : 'no'));
 }
 
-export function evaluateCondition(condition: CompiledCondition, context: RequestContext): Tri {
+export function evaluateCondition(
+  condition: CompiledCondition,
+  context: RequestContext,
+  reading: Reading = 'strict',
+): Tri {
   const state = context.lookup(condition.key);
   if (state.state === 'unknown') return 'maybe';
   const requestValues = state.state === 'present' ? state.values : [];
@@ -82,7 +99,7 @@ export function evaluateCondition(condition: CompiledCondition, context: Request
 
   // Does one request value match any of the policy values (ORed)?
   const matchesAny = (requestValue: string): Tri =>
-    triSome(condition.matchers, (matcher) => matcher(requestValue, context));
+    triSome(condition.matchers, (matcher) => matcher(requestValue, context, reading));
 
   if (condition.setOperator === 'ForAllValues') {
     return operator.negated

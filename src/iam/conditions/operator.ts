@@ -1,8 +1,15 @@
 import type { RequestContext } from '../context';
+import type { Reading } from '../pattern';
 import type { Tri } from '../tri';
 
-/** Tests one value from the request against one value from the policy. */
-export type ValueMatcher = (contextValue: string, context: RequestContext) => Tri;
+/**
+ * Tests one value from the request against one value from the policy, under a reading of what the IAM
+ * User Guide leaves open (see `Reading`; only ARN values can read two ways).
+ */
+export type ValueMatcher = ((contextValue: string, context: RequestContext, reading?: Reading) => Tri) & {
+  /** True when the two readings may answer differently for this policy value. */
+  readonly ambiguous?: boolean;
+};
 
 /**
  * One condition operator, such as `StringNotLike`. The set operators (`ForAllValues:`,
