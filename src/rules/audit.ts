@@ -69,7 +69,7 @@ export function audit(
   );
   const capableCount = instances.filter((i) => i.sshCapable).length;
 
-  const analysis = analyzeSessionAccess(inventory.principals, documents, classes);
+  const analysis = analyzeSessionAccess(inventory.principals, documents, classes, snapshot.account.region);
   const violation = (a: Access): boolean =>
     a === 'allowed' || a === 'unknown' || (a === 'conditional' && policy.conditionalIsViolation);
 

@@ -1,6 +1,7 @@
 import {
   combineContexts,
   evaluate,
+  requestContext,
   evaluateVerdict,
   matchPolicy,
   type RequestContext,
@@ -370,10 +371,19 @@ class Analysis {
   private readonly verdictArrays = new Map<string, readonly Verdict[]>();
   private readonly accessArrays = new WeakMap<readonly Verdict[], Map<string, readonly Access[]>>();
 
+  /**
+   * The region every request of the audit is sent to: a session on an instance or with a document of
+   * the snapshot's region can only be started through that region's endpoint, so `aws:RequestedRegion`
+   * is known, not a request value that varies.
+   */
+  private readonly requestedRegion: RequestContext;
+
   constructor(
     readonly classes: readonly InstanceClass[],
     readonly documents: readonly PortDocument[],
+    region: string,
   ) {
+    this.requestedRegion = requestContext({ values: { 'aws:RequestedRegion': region } });
     this.partitions = new ClassPartitions(classes);
     this.classKeys = classes.map((c) => `class:${c.id}`);
   }
@@ -449,7 +459,11 @@ class Analysis {
   }
 
   request(principal: Principal, resource: string, context: RequestContext): AuthorizationRequest {
-    return { action: START_SESSION, resource, context: combineContexts(context, principal.context) };
+    return {
+      action: START_SESSION,
+      resource,
+      context: combineContexts(context, this.requestedRegion, principal.context),
+    };
   }
 
   onClass(principal: Principal, c: InstanceClass): [AuthorizationRequest, EvaluateOptions] {
@@ -550,7 +564,8 @@ export function analyzeSessionAccess(
   principals: readonly Principal[],
   documents: readonly PortDocument[],
   classes: readonly InstanceClass[],
+  region: string,
 ): PrincipalAccess[] {
-  const analysis = new Analysis(classes, documents);
+  const analysis = new Analysis(classes, documents, region);
   return principals.map((principal) => new PrincipalSessionAccess(principal, analysis));
 }

@@ -1,4 +1,4 @@
-import { combineContexts, evaluate, matchPolicy, type Decision } from '../../src/iam';
+import { combineContexts, evaluate, matchPolicy, requestContext, type Decision } from '../../src/iam';
 import { representativeInstance } from '../../src/rules/audit';
 import { buildInstances } from '../../src/rules/instances';
 import { buildPrincipals } from '../../src/rules/principals';
@@ -29,13 +29,19 @@ export function bruteForce(snapshot: AccountSnapshot): Map<string, BruteForcePri
   // DESIGN.md: with an empty inventory, ask about a representative instance in the account and region.
   const instances = inventory.length ? inventory : [representativeInstance(snapshot.account)];
   const { documents } = portDocuments(snapshot);
+  // Every request about the snapshot's instances and documents goes to its region's endpoint.
+  const region = requestContext({ values: { 'aws:RequestedRegion': snapshot.account.region } });
   const capable = inventory.filter((i) => i.sshCapable).map((i) => i.instanceId);
   const out = new Map<string, BruteForcePrincipal>();
   for (const p of principals) {
     const perDoc = documents.map((doc) => {
       const docDecision = evaluate(
         p.policies,
-        { action: 'ssm:StartSession', resource: doc.arn, context: combineContexts(doc.context, p.context) },
+        {
+          action: 'ssm:StartSession',
+          resource: doc.arn,
+          context: combineContexts(doc.context, region, p.context),
+        },
         // The stand-in for unlisted documents reads patterns its own way (see unlisted-documents.ts).
         doc.resources
           ? { matchPolicy: (policy, request) => matchPolicy(policy, request, doc.resources) }
@@ -45,7 +51,7 @@ export function bruteForce(snapshot: AccountSnapshot): Map<string, BruteForcePri
         const instDecision = evaluate(p.policies, {
           action: 'ssm:StartSession',
           resource: inst.arn,
-          context: combineContexts(inst.context, p.context),
+          context: combineContexts(inst.context, region, p.context),
         });
         const access = combine(docDecision, instDecision);
         return { inst, access: doc.placeholder && access !== 'denied' ? ('unknown' as Access) : access };
