@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { CompliancePolicy } from '../config/compliance-policy';
 import { instanceIdSchema } from '../config/compliance-policy-schema';
-import { renderJson, renderMarkdown, renderText, type AuditReport } from '../report';
+import { renderJson, renderJsonChunks, renderMarkdown, renderText, type AuditReport } from '../report';
+import { chunkBytesWithin, jsonBytesWithin } from '../report/json-size';
 import { escapeControls } from '../report/escape';
 import { largestFitting, summarizer } from '../report/summary';
 import { audit } from '../rules/audit';
@@ -163,12 +164,14 @@ export async function runOnDemand(
     }
     default: {
       // The object itself: the console shows it, and callers get the schemaVersion 1 contract.
-      const json = renderJson(report);
-      if (Buffer.byteLength(json) <= limit) return JSON.parse(json) as AuditReport;
+      // Measured before it is built: a large account's report is many times the function's memory.
+      if (chunkBytesWithin(renderJsonChunks(report), limit) <= limit) {
+        return JSON.parse(renderJson(report)) as AuditReport;
+      }
       return largestFitting(
         report,
         summarizer(report, HINT),
-        (summary) => Buffer.byteLength(JSON.stringify(summary)) <= limit,
+        (summary) => jsonBytesWithin(summary, limit) <= limit,
       );
     }
   }

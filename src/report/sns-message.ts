@@ -1,4 +1,5 @@
 import { headline } from './headline';
+import { jsonBytesWithin } from './json-size';
 import { renderText } from './render-text';
 import { largestFitting, summarizer } from './summary';
 import type { AuditReport } from './types';
@@ -76,8 +77,13 @@ export function buildSnsMessage(
   const hint = options.fullReportHint ?? 'Run the on-demand function or the CLI for the full report.';
   const subject = subjectFor(report);
   const fullText = renderText(report);
-  const full = build(report, fullText, subject);
-  if (messageSize(full) <= limit) return { ...full, summarized: false };
+  // The message holds the report's JSON, escaped: a report whose plain JSON is over the limit cannot
+  // fit, and is not built (for a large account it is hundreds of megabytes).
+  const mayFit = (r: AuditReport): boolean => jsonBytesWithin(r, limit) <= limit;
+  if (mayFit(report)) {
+    const full = build(report, fullText, subject);
+    if (messageSize(full) <= limit) return { ...full, summarized: false };
+  }
 
   // Too large: the email text and the JSON are summarized separately, because the JSON carries each
   // principal's reach list and would otherwise crowd the names out of the email. The text gets up to
@@ -99,7 +105,7 @@ export function buildSnsMessage(
   const jsonReport = largestFitting(
     report,
     summarize,
-    (summary) => messageSize(build(summary, text, subject)) <= limit,
+    (summary) => mayFit(summary) && messageSize(build(summary, text, subject)) <= limit,
   );
   const message = build(jsonReport, text, subject);
   if (messageSize(message) > limit) throw new RangeError(`even an empty summary exceeds ${limit} bytes`);
