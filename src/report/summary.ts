@@ -63,22 +63,37 @@ export function summarizer(report: AuditReport, hint: string): (keep: number) =>
 }
 
 /**
- * The summary with the most items per kind that still passes `fits` (binary search over the item
- * count); the summary with no items when none fits.
+ * The summary with the most items per kind that still passes `fits`; the summary with no items when
+ * none fits. The search doubles the item count from 1 until a summary does not fit, then halves the
+ * gap: it never builds a summary much more than twice the size of the one it returns. (A plain binary
+ * search from the largest count would first render half of a report that may be hundreds of
+ * megabytes, where a 256 KB message or a 6 MB response is wanted.)
  */
 export function largestFitting<T>(
   report: AuditReport,
   make: (keep: number) => T,
   fits: (value: T) => boolean,
 ): T {
-  let low = 0;
-  let high = Math.max(
+  const most = Math.max(
     report.principals.length,
     report.instances.length,
     report.findings.length,
     report.gaps.length,
+    report.guardrail.statements.length,
   );
   let best = make(0);
+  // Invariant: `low` items fit (with `best` their summary) and `high + 1` do not, or `high` is `most`.
+  let low = 0;
+  let high = most;
+  for (let keep = 1; keep <= most; keep *= 2) {
+    const candidate = make(keep);
+    if (!fits(candidate)) {
+      high = keep - 1;
+      break;
+    }
+    low = keep;
+    best = candidate;
+  }
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
     const candidate = make(mid);

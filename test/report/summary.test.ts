@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import fc from 'fast-check';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { largestFitting } from '../../src/report/summary';
+import type { AuditReport } from '../../src/report/types';
+import { audit } from '../../src/rules/audit';
+import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+
+let example: AuditReport;
+beforeAll(async () => {
+  example = audit(
+    await loadSnapshotDirectory(resolve(__dirname, '../../examples/account')),
+    DEFAULT_COMPLIANCE_POLICY,
+  );
+});
+
+/** The example report with `n` principals: only the length of the lists matters to the search. */
+const withPrincipals = (n: number): AuditReport => ({
+  ...example,
+  principals: new Array<AuditReport['principals'][number]>(n).fill(example.principals[0]!),
+});
+
+describe('the search for the largest summary that fits', () => {
+  it('finds the largest item count that fits, for any list length and limit', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 5000 }), fc.nat({ max: 6000 }), (items, fitting) => {
+        const report = withPrincipals(items);
+        const kept = largestFitting(
+          report,
+          (keep) => keep,
+          (keep) => keep <= fitting,
+        );
+        const most = Math.max(items, example.instances.length, example.findings.length);
+        expect(kept).toBe(Math.min(fitting, most));
+      }),
+    );
+  });
+
+  it('never builds a summary of more than twice the items of the one it returns, plus one', () => {
+    // Given a report of a million principals, of which a summary can hold 5
+    const asked: number[] = [];
+    const kept = largestFitting(
+      withPrincipals(1_000_000),
+      (keep) => {
+        asked.push(keep);
+        return keep;
+      },
+      (keep) => keep <= 5,
+    );
+    // Then it keeps 5, and never renders half the report to learn that
+    expect(kept).toBe(5);
+    expect(Math.max(...asked)).toBeLessThanOrEqual(2 * 5 + 1);
+  });
+});
