@@ -82,7 +82,9 @@ async function child(fn, dir) {
 }
 
 function measure(fn, dir) {
-  const run = spawnSync(process.execPath, [__filename, '--child', fn, dir], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(__dirname, 'lambda-paths.js'), '--child', fn, dir], {
+    encoding: 'utf8',
+  });
   if (run.status !== 0) {
     return { error: (run.stderr || `exit ${run.status}`).trim().split('\n').slice(-1)[0] };
   }
