@@ -3,7 +3,8 @@ import {
   type ConfigServiceClient,
   type Evaluation,
 } from '@aws-sdk/client-config-service';
-import { validateCompliancePolicy } from '../config/compliance-policy';
+import { validateCompliancePolicy, type CompliancePolicy } from '../config/compliance-policy';
+import type { AuditReport } from '../report/types';
 import { audit } from '../rules/audit';
 import {
   evaluationsFromReport,
@@ -18,7 +19,8 @@ import { applyConfigurationItem, ConfigurationItemError } from './configuration-
 
 /**
  * The Config rule: a periodic run audits everything; a change notification evaluates the changed
- * resource (and, for a group or managed policy, the principals it affects).
+ * resource (and, for a group or managed policy, the principals it affects), and the instances that
+ * only those principals expose.
  */
 export interface ConfigRuleDependencies {
   readonly config: ConfigServiceClient;
@@ -32,6 +34,43 @@ export interface ConfigRuleResult {
   readonly putCalls: number;
   readonly notApplicable: number;
   readonly complete: boolean;
+}
+
+/**
+ * The instances NON_COMPLIANT only because of the changed principals: the same account audited
+ * without them leaves these COMPLIANT. An IAM change that gives a principal access to instances nobody
+ * else could reach makes them NON_COMPLIANT now, and their evaluations, which Config may hold as
+ * COMPLIANT, are posted with the principal's instead of waiting for the next periodic run.
+ *
+ * The other way, a principal that loses its access, cannot be told from the new state alone (what it
+ * reached before is not in the item): those instances stay NON_COMPLIANT until the periodic run, which
+ * errs on the side of a finding.
+ */
+function exposedOnlyBy(
+  applied: ReturnType<typeof applyConfigurationItem>,
+  policy: CompliancePolicy,
+  report: AuditReport,
+): string[] {
+  const changed = applied.principalIds;
+  if (changed.size === 0) return [];
+  const iam = applied.snapshot.iam;
+  const without = audit(
+    {
+      ...applied.snapshot,
+      iam: {
+        ...iam,
+        UserDetailList: iam.UserDetailList.filter((u) => !changed.has(u.UserId)),
+        RoleDetailList: iam.RoleDetailList.filter((r) => !changed.has(r.RoleId)),
+      },
+    },
+    policy,
+  );
+  const compliantWithout = new Set(
+    without.instances.filter((i) => i.compliance === 'COMPLIANT').map((i) => i.instanceId),
+  );
+  return report.instances
+    .filter((i) => i.compliance === 'NON_COMPLIANT' && compliantWithout.has(i.instanceId))
+    .map((i) => i.instanceId);
 }
 
 /** The audit could not read everything: the non-compliant verdicts were posted, and the invocation fails. */
@@ -165,9 +204,10 @@ export async function runConfigRule(
 
   const applied = applyConfigurationItem(await deps.loadAccount(), resourceType, resourceId, configuration);
   const report = audit(applied.snapshot, policy);
+  const exposed = exposedOnlyBy(applied, policy, report);
   const evaluations = evaluationsFromReport(report, ordering, {
     principalIds: applied.principalIds,
-    instanceIds: applied.instanceIds,
+    instanceIds: new Set([...applied.instanceIds, ...exposed]),
     account: false,
   });
   // Groups and managed policies are judged through the principals that use them.

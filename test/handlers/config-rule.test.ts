@@ -437,6 +437,62 @@ describe('change notifications', () => {
     expect(result).toMatchObject({ messageType: 'ConfigurationItemChangeNotification', evaluations: 1 });
   });
 
+  it('a role change that gives the role instances nobody else may reach posts those instances NON_COMPLIANT too', async () => {
+    // Given: in the tag-conditions account, i-c5a0bd0d9da8b07c0 is SSH-capable and reached by nobody
+    // (COMPLIANT), and DevSessionRole reaches only the instances tagged Environment=dev
+    const dir = join(__dirname, '..', 'fixtures', 'snapshots', 'tag-conditions');
+    const role = readJson<IamFile>(join(dir, 'iam.json')).RoleDetailList.find(
+      (r) => r.RoleName === 'DevSessionRole',
+    )!;
+    // And: its item after the tag condition was dropped: SSH to every instance in the account
+    const event = configEvent('role-change-opsadmin-admin-removed');
+    const invoking = invokingEventOf(event);
+    const item = invoking.configurationItem as Json;
+    const document = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ssm:StartSession',
+          Resource: [
+            'arn:aws:ec2:us-east-1:111122223333:instance/*',
+            'arn:aws:ssm:*:*:document/AWS-StartSSHSession',
+          ],
+        },
+      ],
+    };
+    Object.assign(item, { resourceId: role.RoleId, resourceName: role.RoleName, ARN: role.Arn });
+    item.configuration = {
+      ...(item.configuration as Json),
+      roleName: role.RoleName,
+      roleId: role.RoleId,
+      arn: role.Arn,
+      rolePolicyList: [
+        { policyName: 'DevInstancesSSH', policyDocument: encodeURIComponent(JSON.stringify(document)) },
+      ],
+      attachedManagedPolicies: [],
+      tags: [],
+    };
+    event.invokingEvent = JSON.stringify(invoking);
+
+    // When
+    await handlerFor(dir)(event);
+
+    // Then: the role, and the instance that only it reaches now, are posted NON_COMPLIANT
+    const evaluations = byId(posted());
+    expect(evaluations.get(role.RoleId)).toMatchObject({ ComplianceType: 'NON_COMPLIANT' });
+    expect(evaluations.get('i-c5a0bd0d9da8b07c0')).toMatchObject({
+      ComplianceResourceType: 'AWS::SSM::ManagedInstanceInventory',
+      ComplianceType: 'NON_COMPLIANT',
+      OrderingTimestamp: new Date(item.configurationItemCaptureTime as string),
+    });
+    // And: so is the dev instance whose verdict also rests on the role alone; not the prod instance
+    // ProdTunnelRole reaches as well, nor the one that cannot SSH
+    expect([...evaluations.keys()].sort()).toEqual(
+      [role.RoleId, 'i-a4354024a0b73a785', 'i-c5a0bd0d9da8b07c0'].sort(),
+    );
+  });
+
   it('a group change re-evaluates its members (Developers loses DevEnvironmentSessionAccess → bob.martin COMPLIANT)', async () => {
     // Given
     const event = configEvent('group-change-developers');
