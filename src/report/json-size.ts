@@ -7,10 +7,15 @@
  * search for the largest summary that fits would build many. The Lambda functions have 512 MB.
  */
 
+/** JSON.stringify writes what toJSON returns instead of the value itself. */
+function hasToJSON(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
 /** Plain data the walk may take apart: arrays, and objects of Object.prototype (or none). */
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (hasToJSON(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
@@ -30,7 +35,7 @@ export function jsonBytesWithin(value: unknown, limit: number): number {
   let total = 0;
   // Returns false once the count has passed the limit.
   const walk = (v: unknown, depth: number): boolean => {
-    if (depth > 0 && Array.isArray(v)) {
+    if (depth > 0 && Array.isArray(v) && !hasToJSON(v)) {
       total += 2; // []
       for (let i = 0; i < v.length; i++) {
         if (i > 0) total += 1;

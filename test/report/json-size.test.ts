@@ -6,7 +6,14 @@ const bytes = (text: string): number => Buffer.byteLength(text);
 /** Values as a report holds them, and what JSON.stringify treats specially: undefined, NaN, Dates. */
 const member = fc.oneof(
   fc.jsonValue(),
-  fc.constantFrom(undefined, Number.NaN, -0, new Date(0), () => 1),
+  fc.constantFrom(
+    undefined,
+    Number.NaN,
+    -0,
+    new Date(0),
+    () => 1,
+    Object.assign([1, 2], { toJSON: () => 'a' }),
+  ),
   fc.string({ unit: 'binary' }),
 );
 const value = fc.letrec((tie) => ({
