@@ -7,22 +7,17 @@
  * search for the largest summary that fits would build many. The Lambda functions have 512 MB.
  */
 
-/** JSON.stringify writes what toJSON returns instead of the value itself. */
-function hasToJSON(value: object): boolean {
-  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
-}
-
-/** Plain data the walk may take apart: arrays, and objects of Object.prototype (or none). */
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  if (hasToJSON(value)) return false;
+/**
+ * Plain data the walk may take apart: arrays, and objects of Object.prototype (or none), that have no
+ * toJSON. JSON.stringify calls a toJSON with the member's key and writes what it returns (or leaves the
+ * member out): such a value is measured as JSON.stringify writes it in its place.
+ */
+function isPlainData(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (typeof value !== 'object' || value === null) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) return true;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
-}
-
-/** What JSON.stringify writes for a member value, or undefined when it leaves the member out. */
-function omitted(value: unknown): boolean {
-  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
 /**
@@ -33,40 +28,39 @@ function omitted(value: unknown): boolean {
  */
 export function jsonBytesWithin(value: unknown, limit: number): number {
   let total = 0;
-  // Returns false once the count has passed the limit.
-  const walk = (v: unknown, depth: number): boolean => {
-    if (depth > 0 && Array.isArray(v) && !hasToJSON(v)) {
-      total += 2; // []
-      for (let i = 0; i < v.length; i++) {
+  /**
+   * Counts the text of `v`, the member `key` (`keyBytes` long as JSON) of its holder; false when
+   * JSON.stringify leaves it out (undefined, a function, a symbol, or a toJSON that returns one).
+   */
+  const add = (key: string, keyBytes: number, v: unknown, depth: number): boolean => {
+    if (depth <= 0 || !isPlainData(v)) {
+      // Written in its place, so that a toJSON gets its key and an omission shows as `{}`.
+      const text = JSON.stringify({ [key]: v });
+      if (text === '{}') return false;
+      total += Buffer.byteLength(text) - keyBytes - 3; // {"key":...}
+      return true;
+    }
+    total += 2; // [] or {}
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length && total <= limit; i++) {
         if (i > 0) total += 1;
-        const item: unknown = v[i];
         // JSON.stringify writes null for what it cannot write in an array.
-        if (omitted(item)) total += 4;
-        else if (!walk(item, depth - 1)) return false;
-        if (total > limit) return false;
+        if (!add(String(i), String(i).length + 2, v[i], depth - 1)) total += 4;
       }
-      return total <= limit;
+      return true;
     }
-    if (depth > 0 && isPlainRecord(v)) {
-      total += 2; // {}
-      let first = true;
-      for (const key of Object.keys(v)) {
-        const member = v[key];
-        if (omitted(member)) continue;
-        if (!first) total += 1;
-        first = false;
-        total += Buffer.byteLength(JSON.stringify(key)) + 1;
-        if (!walk(member, depth - 1)) return false;
-        if (total > limit) return false;
-      }
-      return total <= limit;
+    let first = true;
+    for (const k of Object.keys(v)) {
+      if (total > limit) break;
+      const keyBytes = Buffer.byteLength(JSON.stringify(k));
+      if (!add(k, keyBytes, v[k], depth - 1)) continue;
+      total += (first ? 0 : 1) + keyBytes + 1;
+      first = false;
     }
-    const text = JSON.stringify(v) as string | undefined;
-    total += text === undefined ? 4 : Buffer.byteLength(text);
-    return total <= limit;
+    return true;
   };
   // Three levels reach the report's lists and their items; deeper values are measured whole.
-  walk(value, 3);
+  if (!add('', 2, value, 3)) return 4;
   return total;
 }
 

@@ -47,6 +47,23 @@ describe('jsonBytesWithin', () => {
     );
   });
 
+  it.each<[string, unknown]>([
+    [
+      'a member whose toJSON returns undefined, which JSON.stringify leaves out',
+      { a: { toJSON: () => undefined }, b: 1 },
+    ],
+    [
+      'a member whose toJSON returns a function',
+      { a: { toJSON: () => () => 1 }, b: [{ toJSON: () => Symbol('s') }] },
+    ],
+    ['a toJSON that writes the key it is called with', { principal: { toJSON: (key: string) => key } }],
+  ])('measures %s exactly', (_name, v) => {
+    const size = bytes(JSON.stringify(v));
+    expect(jsonBytesWithin(v, Number.MAX_SAFE_INTEGER)).toBe(size);
+    expect(jsonBytesWithin(v, size)).toBe(size);
+    expect(jsonBytesWithin(v, size - 1)).toBeGreaterThan(size - 1);
+  });
+
   it('stops at the limit instead of serializing a list of a million items', () => {
     // Given a list whose every item is the same large text: the whole would be ~1 GB
     const item = 'x'.repeat(1000);
