@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { CompliancePolicy } from '../config/compliance-policy';
 import { instanceIdSchema } from '../config/compliance-policy-schema';
-import { renderJson, renderJsonChunks, renderMarkdown, renderText, type AuditReport } from '../report';
-import { chunkBytesWithin, jsonBytesWithin } from '../report/json-size';
+import { renderMarkdown, renderText, type AuditReport } from '../report';
+import { jsonBytesWithin } from '../report/json-size';
 import { escapeControls } from '../report/escape';
 import { largestFitting, summarizer } from '../report/summary';
 import { audit } from '../rules/audit';
@@ -163,11 +163,10 @@ export async function runOnDemand(
       );
     }
     default: {
-      // The object itself: the console shows it, and callers get the schemaVersion 1 contract.
-      // Measured before it is built: a large account's report is many times the function's memory.
-      if (chunkBytesWithin(renderJsonChunks(report), limit) <= limit) {
-        return JSON.parse(renderJson(report)) as AuditReport;
-      }
+      // The object itself: the console shows it, and callers get the schemaVersion 1 contract. Lambda
+      // sends it as compact JSON, which is what is measured, before anything is built: a large
+      // account's report is many times the function's memory.
+      if (jsonBytesWithin(report, limit) <= limit) return JSON.parse(JSON.stringify(report)) as AuditReport;
       return largestFitting(
         report,
         summarizer(report, HINT),

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { createOnDemandHandler } from '../../src/handlers/on-demand';
 import { runOnDemand } from '../../src/lambda/on-demand';
+import { renderJson } from '../../src/report';
 import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
 import type { AuditReport } from '../../src/report/types';
 import { EXAMPLE_ACCOUNT, lambdaContext, silentLogger } from './support';
@@ -314,6 +315,21 @@ describe('a report larger than a synchronous Lambda response may be', () => {
     expect(result.principals.length + result.omitted.nonCompliantPrincipals).toBe(
       full.summary.nonCompliantPrincipals,
     );
+  });
+
+  it('comes back whole when its compact JSON, which Lambda sends, fits, though indented it would not', async () => {
+    // Given a limit between the report's compact size and its size as the CLI writes it
+    const full = (await runOnDemand({}, { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY })) as AuditReport;
+    const compact = Buffer.byteLength(JSON.stringify(full));
+    expect(Buffer.byteLength(renderJson(full))).toBeGreaterThan(compact);
+    // When the console asks for the report
+    const result = await runOnDemand(
+      {},
+      { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY, responseLimit: compact },
+    );
+    // Then it is the whole report, not a summary
+    expect(result).toEqual({ ...full, generatedAt: expect.any(String) });
+    expect(result).not.toHaveProperty('omitted');
   });
 
   it('comes back as a text summary within the limit when text was asked for', async () => {
