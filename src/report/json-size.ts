@@ -63,22 +63,3 @@ export function jsonBytesWithin(value: unknown, limit: number): number {
   if (!add('', 2, value, 3)) return 4;
   return total;
 }
-
-/** The UTF-8 length of the pieces together when it is at most `limit`; otherwise some greater number. */
-export function chunkBytesWithin(chunks: Iterable<string>, limit: number): number {
-  let total = 0;
-  // Whether the last piece ended with the first half of a surrogate pair, counted as a lone one (3 bytes).
-  let highSurrogate = false;
-  for (const chunk of chunks) {
-    if (chunk.length === 0) continue;
-    // A pair split between two pieces is one character of 4 bytes, not two lone halves of 3 each.
-    const first = chunk.charCodeAt(0);
-    if (highSurrogate && first >= 0xdc00 && first <= 0xdfff) total -= 2;
-    // A UTF-16 code unit is at least one byte: a piece longer than the room left cannot fit.
-    total += chunk.length > limit - total ? chunk.length : Buffer.byteLength(chunk);
-    if (total > limit) return total;
-    const last = chunk.charCodeAt(chunk.length - 1);
-    highSurrogate = last >= 0xd800 && last <= 0xdbff;
-  }
-  return total;
-}

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { chunkBytesWithin, jsonBytesWithin } from '../../src/report/json-size';
+import { jsonBytesWithin } from '../../src/report/json-size';
 
 const bytes = (text: string): number => Buffer.byteLength(text);
 
@@ -77,49 +77,5 @@ describe('jsonBytesWithin', () => {
     } finally {
       stringify.mockRestore();
     }
-  });
-});
-
-describe('chunkBytesWithin', () => {
-  it('is the UTF-8 length of the joined pieces within the limit, and past it otherwise', () => {
-    fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary' })), fc.nat({ max: 100 }), (chunks, limit) => {
-        const size = bytes(chunks.join(''));
-        const measured = chunkBytesWithin(chunks, limit);
-        if (size <= limit) expect(measured).toBe(size);
-        else expect(measured).toBeGreaterThan(limit);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it.each<[string, string[]]>([
-    ['a surrogate pair split between two pieces', ['{"name":"\ud83d', '\ude00"}']],
-    ['a pair split around an empty piece', ['\ud83d', '', '\ude00']],
-    ['a lone first half, then a lone second half in the same piece', ['\ud83d', 'x\ude00']],
-  ])('counts %s as the joined text is counted', (_name, chunks) => {
-    const size = bytes(chunks.join(''));
-    expect(chunkBytesWithin(chunks, 1000)).toBe(size);
-    expect(chunkBytesWithin(chunks, size)).toBe(size);
-    expect(chunkBytesWithin(chunks, size - 1)).toBeGreaterThan(size - 1);
-  });
-
-  it('is the UTF-8 length of the joined pieces for any split of a text with surrogate pairs', () => {
-    fc.assert(
-      fc.property(
-        fc.string({ unit: 'grapheme' }),
-        fc.array(fc.nat()),
-        fc.nat({ max: 100 }),
-        (text, cuts, limit) => {
-          const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-          const chunks = [0, ...at].map((from, i) => text.slice(from, [...at, text.length][i]));
-          const size = bytes(text);
-          const measured = chunkBytesWithin(chunks, limit);
-          if (size <= limit) expect(measured).toBe(size);
-          else expect(measured).toBeGreaterThan(limit);
-        },
-      ),
-      { numRuns: 2000 },
-    );
   });
 });
