@@ -15,6 +15,7 @@ export const AWS_OWNED_PORT_DOCUMENTS = [
   SSH_DOCUMENT,
   'AWS-StartPortForwardingSession',
   'AWS-StartPortForwardingSessionToRemoteHost',
+  'AWS-StartPortForwardingSessionToSocket',
 ] as const;
 
 export interface PortDocument {

@@ -210,6 +210,14 @@ const table: readonly (readonly [string, Listing, readonly object[], 'unknown' |
   ],
   ['a name made of a policy variable', 'missing', [allow(doc('${aws:username}-*'))], 'unknown'],
   ['a name AWS reserves (AWS-)', 'missing', [allow(doc('AWS-StartInteractiveCommand'))], 'denied'],
+  // AWS's Port document that forwards to a local Unix socket (sessionType Port, like the other three):
+  // a grant of it alone is port forwarding, whether or not the list shows it.
+  [
+    'the AWS document that forwards to a Unix socket',
+    'missing',
+    [allow('arn:aws:ssm:*::document/AWS-StartPortForwardingSessionToSocket')],
+    'allowed',
+  ],
   ['a prefix AWS reserves (amzn)', 'missing', [allow(doc('amzn*'))], 'denied'],
   [
     'a Deny of every document',
