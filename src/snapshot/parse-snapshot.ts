@@ -217,9 +217,20 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
 
   let activationTier: AccountSnapshot['activationTier'];
   const tierValue = optional('activationTier', 'the instances tier is unknown');
-  if (tierValue !== undefined)
-    activationTier = validate('activationTierFile', tierValue, SNAPSHOT_FILES.activationTier).ServiceSetting
-      .SettingValue;
+  if (tierValue !== undefined) {
+    const setting = validate('activationTierFile', tierValue, SNAPSHOT_FILES.activationTier).ServiceSetting;
+    if (setting.SettingValue === 'standard' && setting.Status === 'PendingUpdate') {
+      // Reverting to the standard tier takes 30 minutes or more, and until it completes the hybrid
+      // nodes may still be advanced, able to take sessions: the tier they are in is unknown.
+      gaps.push({
+        source: 'activation-tier',
+        message:
+          'the change to the standard instances tier is still pending (Status PendingUpdate): hybrid nodes may still be in the advanced tier, so the instances tier is unknown',
+      });
+    } else {
+      activationTier = setting.SettingValue;
+    }
+  }
 
   let sessionPreferences: AccountSnapshot['sessionPreferences'];
   const prefsValue = optional('sessionPreferences', 'session logging settings are unknown');

@@ -103,6 +103,8 @@ export const activationTierFile = z.looseObject({
   ServiceSetting: z.looseObject({
     SettingId: z.string().optional(),
     SettingValue: z.enum(['standard', 'advanced']),
+    /** `PendingUpdate` while a change of the tier is still being applied to the hybrid nodes. */
+    Status: z.string().optional(),
   }),
 });
 

@@ -1789,7 +1789,7 @@ return errors === 0;
 }
 
 export const activationTierFile = validate14;
-const schema15 = {"type":"object","properties":{"ServiceSetting":{"type":"object","properties":{"SettingId":{"type":"string"},"SettingValue":{"type":"string","enum":["standard","advanced"]}},"required":["SettingValue"],"additionalProperties":{}}},"required":["ServiceSetting"],"additionalProperties":{}};
+const schema15 = {"type":"object","properties":{"ServiceSetting":{"type":"object","properties":{"SettingId":{"type":"string"},"SettingValue":{"type":"string","enum":["standard","advanced"]},"Status":{"type":"string"}},"required":["SettingValue"],"additionalProperties":{}}},"required":["ServiceSetting"],"additionalProperties":{}};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1840,6 +1840,19 @@ var valid1 = _errs7 === errors;
 }
 else {
 var valid1 = true;
+}
+if(valid1){
+if(data0.Status !== undefined){
+const _errs9 = errors;
+if(typeof data0.Status !== "string"){
+validate14.errors = [{instancePath:instancePath+"/ServiceSetting/Status",schemaPath:"#/properties/ServiceSetting/properties/Status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
 }
 }
 }
