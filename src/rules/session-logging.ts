@@ -2,9 +2,15 @@ import type { AccountSnapshot } from '../snapshot/types';
 import type { SessionLoggingReport } from '../report/types';
 import type { Rule } from './rule';
 
+/**
+ * AWS: "Logging isn't available for Session Manager sessions that connect through port forwarding or SSH."
+ * Sessions of the command types (AWS-StartInteractiveCommand, AWS-StartNonInteractiveCommand) are
+ * logged like shell sessions: SSM Agent runs them through the same shell plugin.
+ */
 const BLIND_SPOT =
-  'Session Manager logging covers shell sessions only: it does not record SSH or port-forwarding sessions ' +
-  '(AWS-StartSSHSession and every other Port document), because Session Manager only tunnels their encrypted bytes.';
+  'Session Manager logging covers shell and command sessions (Standard_Stream, InteractiveCommands, NonInteractiveCommands): ' +
+  'it does not record SSH or port-forwarding sessions (AWS-StartSSHSession and every other Port document), because ' +
+  'Session Manager only tunnels their bytes, which SSH encrypts.';
 
 /** What the preferences document (SSM-SessionManagerRunShell) says about session logging. */
 export function describeSessionLogging(

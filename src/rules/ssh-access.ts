@@ -8,7 +8,7 @@ export const sshAccessRule: Rule = {
   severity: 'high',
   risk:
     'SSH through Session Manager (AWS-StartSSHSession) needs no open port and no bastion, and Session Manager ' +
-    'cannot log what happens inside it: session logging to S3 or CloudWatch records shell sessions only.',
+    'cannot log what happens inside it: session logging to S3 or CloudWatch records shell and command sessions only.',
   remediation:
     'Remove ssm:StartSession on arn:aws:ssm:*:*:document/AWS-StartSSHSession from the statements named, or ' +
     'attach an explicit Deny of it; exempt break-glass principals in the compliance policy.',
