@@ -6,7 +6,7 @@ import type { ConfigRuleEvent } from '../lambda/config-event';
 import { runConfigRule, type ConfigRuleResult } from '../lambda/config-rule';
 import { readEnvironment } from '../lambda/environment';
 import { loadAccount } from '../lambda/load-account';
-import { createLogger } from './observability';
+import { createLogger, logFailures } from './observability';
 
 export interface ConfigRuleHandlerOptions {
   readonly logger?: Logger;
@@ -30,7 +30,9 @@ export function createConfigRuleHandler(options: ConfigRuleHandlerOptions = {}) 
     });
     logger.info('config rule run finished', { ...result });
     return result;
-  }).use(injectLambdaContext(logger));
+  })
+    .use(injectLambdaContext(logger))
+    .use(logFailures(logger));
 }
 
 export const handler = createConfigRuleHandler();

@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import { readEnvironment } from '../lambda/environment';
 import { loadAccount } from '../lambda/load-account';
 import { runNightlyReport, type NightlyReportResult } from '../lambda/nightly-report';
-import { createLogger } from './observability';
+import { createLogger, logFailures } from './observability';
 
 export interface NightlyReportHandlerOptions {
   readonly logger?: Logger;
@@ -31,7 +31,9 @@ export function createNightlyReportHandler(options: NightlyReportHandlerOptions 
     });
     logger.info('nightly report published', { ...result });
     return result;
-  }).use(injectLambdaContext(logger));
+  })
+    .use(injectLambdaContext(logger))
+    .use(logFailures(logger));
 }
 
 export const handler = createNightlyReportHandler();

@@ -5,7 +5,7 @@ import { readEnvironment } from '../lambda/environment';
 import { loadAccount } from '../lambda/load-account';
 import { runOnDemand } from '../lambda/on-demand';
 import type { AuditReport } from '../report/types';
-import { createLogger } from './observability';
+import { createLogger, logFailures } from './observability';
 
 export interface OnDemandHandlerOptions {
   readonly logger?: Logger;
@@ -26,7 +26,9 @@ export function createOnDemandHandler(options: OnDemandHandlerOptions = {}) {
       typeof result === 'string' ? { format: 'text' } : { summary: result.summary },
     );
     return result;
-  }).use(injectLambdaContext(logger));
+  })
+    .use(injectLambdaContext(logger))
+    .use(logFailures(logger));
 }
 
 export const handler = createOnDemandHandler();

@@ -116,6 +116,14 @@ async function oversizedItem(
   };
 }
 
+/** The failure of a run whose audit has gaps, naming each gap, with the gaps as its cause. */
+function incompleteAudit(report: AuditReport): IncompleteAuditError {
+  return new IncompleteAuditError(
+    `the audit is incomplete (${report.gaps.map((g) => `${g.source}: ${g.message}`).join('; ')}); only NON_COMPLIANT results were posted`,
+    { cause: report.gaps },
+  );
+}
+
 export async function runConfigRule(
   rawEvent: unknown,
   deps: ConfigRuleDependencies,
@@ -147,9 +155,7 @@ export async function runConfigRule(
       complete: report.complete,
     });
     if (!report.complete) {
-      throw new IncompleteAuditError(
-        `the audit is incomplete (${report.gaps.map((g) => `${g.source}: ${g.message}`).join('; ')}); only NON_COMPLIANT results were posted`,
-      );
+      throw incompleteAudit(report);
     }
     return {
       messageType: invoking.messageType,
@@ -226,9 +232,7 @@ export async function runConfigRule(
   const put = await putEvaluations(deps.config, all, event.resultToken);
   log('posted evaluations', { resourceType, resourceId, evaluations: all.length, calls: put.calls });
   if (!report.complete) {
-    throw new IncompleteAuditError(
-      `the audit is incomplete (${report.gaps.map((g) => g.source).join(', ')}); only NON_COMPLIANT results were posted`,
-    );
+    throw incompleteAudit(report);
   }
   return {
     messageType: invoking.messageType,
