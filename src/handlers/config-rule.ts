@@ -6,6 +6,7 @@ import type { ConfigRuleEvent } from '../lambda/config-event';
 import { runConfigRule, type ConfigRuleResult } from '../lambda/config-rule';
 import { readEnvironment } from '../lambda/environment';
 import { loadAccount } from '../lambda/load-account';
+import { clientDefaults } from '../snapshot/client-defaults';
 import { createLogger, logFailures } from './observability';
 
 export interface ConfigRuleHandlerOptions {
@@ -18,9 +19,7 @@ export interface ConfigRuleHandlerOptions {
 export function createConfigRuleHandler(options: ConfigRuleHandlerOptions = {}) {
   const logger = options.logger ?? createLogger();
   let client: ConfigServiceClient | undefined;
-  const configClient =
-    options.configClient ??
-    (() => (client ??= new ConfigServiceClient({ retryMode: 'adaptive', maxAttempts: 8 })));
+  const configClient = options.configClient ?? (() => (client ??= new ConfigServiceClient(clientDefaults())));
   return middy(async function configRuleHandler(event: ConfigRuleEvent): Promise<ConfigRuleResult> {
     const env = readEnvironment(options.env);
     const result = await runConfigRule(event, {

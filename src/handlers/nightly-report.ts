@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import { readEnvironment } from '../lambda/environment';
 import { loadAccount } from '../lambda/load-account';
 import { runNightlyReport, type NightlyReportResult } from '../lambda/nightly-report';
+import { clientDefaults } from '../snapshot/client-defaults';
 import { createLogger, logFailures } from './observability';
 
 export interface NightlyReportHandlerOptions {
@@ -17,8 +18,7 @@ export interface NightlyReportHandlerOptions {
 export function createNightlyReportHandler(options: NightlyReportHandlerOptions = {}) {
   const logger = options.logger ?? createLogger();
   let client: SNSClient | undefined;
-  const snsClient =
-    options.snsClient ?? (() => (client ??= new SNSClient({ retryMode: 'adaptive', maxAttempts: 8 })));
+  const snsClient = options.snsClient ?? (() => (client ??= new SNSClient(clientDefaults())));
   return middy(async function nightlyReportHandler(): Promise<NightlyReportResult> {
     const env = readEnvironment(options.env);
     const result = await runNightlyReport({

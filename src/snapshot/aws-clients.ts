@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { clientDefaults } from './client-defaults';
 import type { CollectorClients } from './collect-live';
 
 export interface ClientOptions {
@@ -13,17 +14,6 @@ export interface ClientOptions {
   readonly socketTimeoutMs?: number;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 8;
-
-/**
- * The SDK sets no timeouts by default: an endpoint that takes the connection and never answers (a
- * firewall that drops packets, a broken proxy) would keep `--live` waiting forever, and a Lambda
- * function until it is killed, with nothing said. A silent connection fails after this long and is
- * retried like any network error. A minute of silence is far beyond what IAM and SSM take for a page.
- */
-export const DEFAULT_SOCKET_TIMEOUT_MS = 60_000;
-const CONNECTION_TIMEOUT_MS = 10_000;
-
 /**
  * The SDK clients the collector needs, with the adaptive retry strategy: all these APIs throttle, and
  * a throttled read must be retried, never treated as an empty result. Endpoints follow the SDK's
@@ -33,13 +23,8 @@ export function createCollectorClients(options: ClientOptions = {}): CollectorCl
   const config = {
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    requestHandler: {
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      socketTimeout: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
-    },
-  } as const;
+    ...clientDefaults(options),
+  };
   return {
     iam: new IAMClient(config),
     ssm: new SSMClient(config),

@@ -1,6 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { createCollectorClients } from '../../src/snapshot/aws-clients';
+import { clientDefaults } from '../../src/snapshot/client-defaults';
 import { collectSnapshot, CollectionError } from '../../src/snapshot/collect-live';
 
 /**
@@ -49,5 +52,31 @@ describe('an endpoint that never answers', () => {
     expect((outcome as CollectionError).message).toMatch(/^sts:GetCallerIdentity failed: TimeoutError: /);
     expect(sockets.length).toBe(2);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe("the Lambda functions' own clients, built with the same defaults", () => {
+  it.each([
+    [
+      'SNS Publish (the nightly report)',
+      () =>
+        new SNSClient({
+          region: 'us-east-1',
+          ...clientDefaults({ maxAttempts: 2, socketTimeoutMs: 300 }),
+        }).send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:111122223333:report', Message: 'm' })),
+    ],
+    [
+      'Config PutEvaluations (the Config rule)',
+      () =>
+        new ConfigServiceClient({
+          region: 'us-east-1',
+          ...clientDefaults({ maxAttempts: 2, socketTimeoutMs: 300 }),
+        }).send(new PutEvaluationsCommand({ ResultToken: 't', Evaluations: [] })),
+    ],
+  ])('%s times out each silent attempt and fails after the last', async (_, call) => {
+    const before = sockets.length;
+    const outcome = await call().catch((e: unknown) => e);
+    expect((outcome as Error).name).toBe('TimeoutError');
+    expect(sockets.length - before).toBe(2);
   });
 });
