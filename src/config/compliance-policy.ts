@@ -1,3 +1,4 @@
+import { parseJsonUniqueKeys } from '../util/json-unique-keys';
 import { parseYaml } from '../util/lazy-yaml';
 import type { z } from 'zod';
 import type * as Schema from './compliance-policy-schema';
@@ -57,8 +58,9 @@ export function parseCompliancePolicy(raw: string, source: string): CompliancePo
   if (text.trim() === '') return DEFAULT_COMPLIANCE_POLICY;
   let value: unknown;
   try {
-    // JSON is YAML too, but JSON.parse is cheaper and needs no extra module.
-    value = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+    // JSON is YAML too, but JSON.parse is cheaper and needs no extra module. Like YAML, a key given
+    // twice in one object is refused: JSON.parse would keep the last one silently.
+    value = text.trimStart().startsWith('{') ? parseJsonUniqueKeys(text) : parseYaml(text);
   } catch (cause) {
     const reason = (cause as Error).message.split('\n')[0];
     throw new CompliancePolicyError(`${source}: not valid JSON or YAML (${reason})`, { cause });

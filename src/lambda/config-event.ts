@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonUniqueKeys } from '../util/json-unique-keys';
 
 /**
  * A time stamp in the event, as AWS Config writes them: ISO-8601 with seconds, usually milliseconds and
@@ -110,7 +111,7 @@ export function parseConfigRuleEvent(event: unknown): {
   const text = parsed.data.ruleParameters?.trim();
   if (text) {
     try {
-      ruleParameters = JSON.parse(text);
+      ruleParameters = parseJsonUniqueKeys(text);
     } catch (cause) {
       throw new InvalidEventError(`event.ruleParameters: not valid JSON (${(cause as Error).message})`, {
         cause,
@@ -130,7 +131,7 @@ export function normalizeRuleParameters(value: unknown): unknown {
   const whole = (value as Record<string, unknown>).compliancePolicy;
   if (Object.keys(value).length === 1 && typeof whole === 'string') {
     try {
-      return whole.trim() === '' ? undefined : (JSON.parse(whole) as unknown);
+      return whole.trim() === '' ? undefined : parseJsonUniqueKeys(whole);
     } catch (cause) {
       throw new InvalidEventError(
         `event.ruleParameters.compliancePolicy: not valid JSON (${(cause as Error).message})`,

@@ -1,4 +1,5 @@
 import { validateCompliancePolicy, type CompliancePolicy } from '../config/compliance-policy';
+import { parseJsonUniqueKeys } from '../util/json-unique-keys';
 
 /**
  * The functions' configuration contract (fixed names; operators and tests rely on them):
@@ -22,7 +23,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): FunctionE
   let value: unknown;
   if (text) {
     try {
-      value = JSON.parse(text);
+      value = parseJsonUniqueKeys(text);
     } catch (cause) {
       throw new ConfigurationError(`COMPLIANCE_POLICY is not valid JSON (${(cause as Error).message})`, {
         cause,

@@ -6,6 +6,9 @@ import {
   validateCompliancePolicy,
 } from '../../src/config/compliance-policy';
 import { compliancePolicySchema } from '../../src/config/compliance-policy-schema';
+import { normalizeRuleParameters, parseConfigRuleEvent } from '../../src/lambda/config-event';
+import { readEnvironment } from '../../src/lambda/environment';
+import { parseJsonUniqueKeys } from '../../src/util/json-unique-keys';
 
 describe('the compliance policy', () => {
   it('defaults to: nobody exempt, conditional access is a violation, minimum agent 3.0.0.0', () => {
@@ -61,6 +64,58 @@ describe('the compliance policy', () => {
   ])('rejects %s with a message naming the file and field', (text, message) => {
     expect(() => parseCompliancePolicy(text, 'policy.json')).toThrow(message);
     expect(() => parseCompliancePolicy(text, 'policy.json')).toThrow(CompliancePolicyError);
+  });
+
+  describe('a key given twice in one JSON object is refused, as YAML refuses it, not read as the last one', () => {
+    const twice = '{"exemptPrincipals": [], "exemptPrincipals": ["*"]}';
+
+    it('in a --policy file', () => {
+      expect(() => parseCompliancePolicy(twice, 'policy.json')).toThrow(
+        /^policy\.json: not valid JSON or YAML \(key "exemptPrincipals" appears twice in one object\)$/,
+      );
+      // The same text as YAML was always refused.
+      expect(() =>
+        parseCompliancePolicy(`exemptPrincipals: []\nexemptPrincipals: ['*']\n`, 'p.yaml'),
+      ).toThrow(CompliancePolicyError);
+    });
+
+    it('in a nested object, and not across objects, arrays or string values', () => {
+      expect(() =>
+        parseCompliancePolicy('{"exemptInstances": {"tags": {"a": "1", "a": "2"}}}', 'policy.json'),
+      ).toThrow(/key "a" appears twice/);
+      expect(
+        parseJsonUniqueKeys(
+          '{"a": {"b": 1}, "c": {"b": ["b", "b"]}, "d": "\\"a\\": 1", "e": [{"f": 1}, {"f": 2}]}',
+        ),
+      ).toEqual({ a: { b: 1 }, c: { b: ['b', 'b'] }, d: '"a": 1', e: [{ f: 1 }, { f: 2 }] });
+      expect(() => parseJsonUniqueKeys('{"a\\u0062": 1, "ab": 2}')).toThrow(/key "ab" appears twice/);
+    });
+
+    it('in COMPLIANCE_POLICY and in the Config rule parameters', () => {
+      expect(() => readEnvironment({ COMPLIANCE_POLICY: twice })).toThrow(
+        /^COMPLIANCE_POLICY .*appears twice/,
+      );
+      expect(() => normalizeRuleParameters({ compliancePolicy: twice })).toThrow(
+        /compliancePolicy: not valid JSON .*appears twice/,
+      );
+      expect(() =>
+        parseConfigRuleEvent({
+          invokingEvent: JSON.stringify({
+            messageType: 'ScheduledNotification',
+            notificationCreationTime: '2026-01-01T00:00:00.000Z',
+          }),
+          ruleParameters: twice,
+          resultToken: 't',
+          eventLeftScope: false,
+          executionRoleArn: 'arn:aws:iam::111122223333:role/config',
+          configRuleArn: 'arn:aws:config:eu-west-1:111122223333:config-rule/config-rule-abc',
+          configRuleName: 'r',
+          configRuleId: 'config-rule-abc',
+          accountId: '111122223333',
+          version: '1.0',
+        }),
+      ).toThrow(/ruleParameters: not valid JSON .*appears twice/);
+    });
   });
 
   it('validates values that arrive already parsed (Config rule parameters)', () => {
