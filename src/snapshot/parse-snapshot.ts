@@ -182,6 +182,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
     'GroupName',
   );
   refuseDuplicates(SNAPSHOT_FILES.iam, 'Policies', iam.Policies, (p) => p.Arn, 'Arn');
+  refuseOtherAccounts(account, iam);
   cutShort(iam, 'iam', 'principals and policies after the last page are missing');
 
   const instances = validate('instancesFile', read('instances'), SNAPSHOT_FILES.instances);
@@ -394,6 +395,48 @@ function instanceTags(
  * put together by hand or from overlapping pages, and nothing says which one is true: the audit would
  * report the same thing twice with different answers. Refused, naming both places.
  */
+/** The account field of an ARN (`arn:partition:service:region:account:resource`). */
+function accountOfArn(arn: string): string | undefined {
+  const parts = arn.split(':', 5);
+  return parts.length === 5 ? parts[4] : undefined;
+}
+
+/**
+ * A snapshot is of one account: account.json's Account builds every instance and document ARN the
+ * policies are matched against. Files of two accounts put together (account.json written with another
+ * profile) would match no account-specific Resource of iam.json's policies, and report the principals
+ * they allow COMPLIANT; so an IAM entity or customer managed policy of another account is refused.
+ */
+function refuseOtherAccounts(account: Shape<'accountFile'>, iam: Shape<'iamFile'>): void {
+  const id = account.Account;
+  const arnAccount = account.Arn === undefined ? undefined : accountOfArn(account.Arn);
+  if (arnAccount !== undefined && arnAccount !== id) {
+    throw new SnapshotInputError(
+      SNAPSHOT_FILES.account,
+      `Arn: ${JSON.stringify(account.Arn)} is in account ${arnAccount}, not in the Account ${id}`,
+    );
+  }
+  const lists = [
+    ['UserDetailList', iam.UserDetailList],
+    ['GroupDetailList', iam.GroupDetailList],
+    ['RoleDetailList', iam.RoleDetailList],
+    ['Policies', iam.Policies],
+  ] as const;
+  for (const [list, items] of lists) {
+    for (let i = 0; i < items.length; i++) {
+      const arn = (items[i] as { Arn?: string }).Arn;
+      if (arn === undefined) continue;
+      const other = accountOfArn(arn);
+      // AWS managed policies are in the account "aws".
+      if (other === undefined || other === id || (list === 'Policies' && other === 'aws')) continue;
+      throw new SnapshotInputError(
+        SNAPSHOT_FILES.iam,
+        `${list}[${i}].Arn: ${JSON.stringify(arn)} is in account ${other}, but account.json says the snapshot is of account ${id}`,
+      );
+    }
+  }
+}
+
 function refuseDuplicates<T>(
   file: string,
   list: string,
