@@ -132,7 +132,20 @@ export function parseSnapshot(texts: SnapshotTexts): AccountSnapshot {
   const values: SnapshotValues = {};
   for (const key of Object.keys(texts) as SnapshotFileKey[]) {
     const text = texts[key];
-    if (text !== undefined) values[key] = parseJson(text, SNAPSHOT_FILES[key]);
+    if (text === undefined) continue;
+    // `aws ... > file` leaves an empty file when the command fails (AccessDenied, a document that does
+    // not exist): say so, rather than "Unexpected end of JSON input".
+    if (text.trim() === '') {
+      const optional = !REQUIRED_FILES.includes(key);
+      throw new SnapshotInputError(
+        SNAPSHOT_FILES[key],
+        `is empty: did the command that writes it fail? Write it with: ${HOW_TO_WRITE[key]}` +
+          (optional
+            ? '; or, if that command failed, put its error in the file as {"Error": {"Code": "...", "Message": "..."}} (a gap in the report), or delete the file'
+            : ''),
+      );
+    }
+    values[key] = parseJson(text, SNAPSHOT_FILES[key]);
   }
   return parseSnapshotValues(values);
 }

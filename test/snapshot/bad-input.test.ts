@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parseSnapshot, type SnapshotTexts } from '../../src/snapshot/parse-snapshot';
 import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
 
 /**
@@ -61,5 +63,34 @@ describe('loadSnapshotDirectory on a snapshot with one defect', () => {
     const error = (await loading.catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('SnapshotInputError');
     expect(error.message).not.toContain('\n');
+  });
+});
+
+/**
+ * `aws ... > file` leaves an empty file when the command fails: a denied optional read, or
+ * SSM-SessionManagerRunShell that was never created. The message says that, and what to do, instead
+ * of "not valid JSON (Unexpected end of JSON input)".
+ */
+describe('parseSnapshot on an empty file', () => {
+  const EXAMPLE = join(__dirname, '..', '..', 'examples', 'account');
+  const texts = (): SnapshotTexts => ({
+    iam: readFileSync(join(EXAMPLE, 'iam.json'), 'utf8'),
+    instances: readFileSync(join(EXAMPLE, 'instances.json'), 'utf8'),
+    account: readFileSync(join(EXAMPLE, 'account.json'), 'utf8'),
+  });
+
+  it.each(['', '\n', '\ufeff', ' \r\n'])(
+    'names a required file that holds %j and the command that writes it',
+    (text) => {
+      expect(() => parseSnapshot({ ...texts(), iam: text })).toThrow(
+        /^iam\.json: is empty: did the command that writes it fail\? Write it with: aws iam get-account-authorization-details$/,
+      );
+    },
+  );
+
+  it('tells how to record the failed read of an optional file', () => {
+    expect(() => parseSnapshot({ ...texts(), sessionPreferences: '' })).toThrow(
+      /^session-preferences\.json: is empty: .* aws ssm get-document --name SSM-SessionManagerRunShell; or, if that command failed, put its error in the file as \{"Error": /,
+    );
   });
 });
