@@ -5,11 +5,14 @@ import {
   fchmodSync,
   lstatSync,
   openSync,
+  readFileSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
@@ -309,6 +312,33 @@ function writeToFile(file: string, chunks: Iterable<string>): void {
 }
 
 /**
+ * A --profile that neither shared file defines. The SDK does not say so: it asks for a region, then
+ * reports that no provider had credentials (or, on EC2, goes on with the instance's role). The AWS
+ * CLI refuses such a profile by name; so does this.
+ */
+function refuseUnknownProfile(profile: string): void {
+  const home = homedir();
+  const files = [
+    process.env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
+    process.env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+  ];
+  const names = new Set<string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // A file that cannot be read defines no profile; the SDK would not read it either.
+    }
+    for (const match of text.matchAll(/^\s*\[\s*(?:profile\s+)?([^\]]*?)\s*\]/gm))
+      names.add(match[1] as string);
+  }
+  if (!names.has(profile)) {
+    throw new UsageError(`--profile ${profile}: no such profile in ${files.join(' or ')}`);
+  }
+}
+
+/**
  * Reads the account live. The SDK is imported here, lazily, so that an audit of a snapshot on disk
  * never pays for loading it.
  */
@@ -316,6 +346,7 @@ async function collectLive(options: AwsOptions): Promise<SnapshotValues> {
   // The SDK warns at length on stderr that Node 20 is deprecated; errors must stay one line, and the
   // Lambda functions run on nodejs22.x anyway.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  if (options.profile !== undefined) refuseUnknownProfile(options.profile);
   const { createCollectorClients, resolvedRegion } = await import('./snapshot/aws-clients');
   const { collectSnapshot } = await import('./snapshot/collect-live');
   const clients = createCollectorClients(options);

@@ -28,7 +28,7 @@ let work: string;
 let fake: FakeAws;
 
 /** Runs the binary asynchronously: the fake server lives in this process and must keep serving. */
-function run(args: string[]): Promise<Run> {
+function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
   Object.assign(env, {
@@ -39,6 +39,7 @@ function run(args: string[]): Promise<Run> {
     AWS_SHARED_CREDENTIALS_FILE: join(work, 'empty-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
     NO_COLOR: '1',
+    ...extraEnv,
   });
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -140,6 +141,41 @@ describe('ssm-ssh-audit snapshot --out DIR', () => {
       fake.requests.filter((r) => r.api === 'ssm:DescribeInstanceInformation').map((r) => r.status),
     ).toEqual([400, 200, 200]);
     expect(readJson(join(out, 'instances.json'))).toEqual(readJson(join(EXPECTED, 'instances.json')));
+  });
+
+  it('with a --profile that neither shared file defines, says so by name instead of asking for a region or credentials', async () => {
+    // When: a live audit and a snapshot name a profile the (empty) config and credentials files lack
+    for (const args of [
+      ['--live', '--profile', 'nope'],
+      ['--live', '--profile', 'nope', '--region', 'us-east-1'],
+      ['snapshot', '--out', join(work, 'unused'), '--profile', 'nope', '--region', 'us-east-1'],
+    ]) {
+      const { code, stdout, stderr } = await run(args);
+      // Then: exit 2, one line naming the profile and the files looked in, and no request sent
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(ownLines(stderr)).toEqual([
+        `ssm-ssh-audit: --profile nope: no such profile in ${join(work, 'empty-config')} or ${join(work, 'empty-credentials')}`,
+      ]);
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('with a --profile that the credentials file defines, reads the account with it', async () => {
+    const credentials = join(work, 'profile-credentials');
+    writeFileSync(
+      credentials,
+      '[auditor]\naws_access_key_id = AKIDAUDITOR\naws_secret_access_key = secret\n',
+    );
+    const { code } = await run(
+      ['--live', '--profile', 'auditor', '--region', 'us-east-1', '--format', 'json'],
+      {
+        AWS_SHARED_CREDENTIALS_FILE: credentials,
+      },
+    );
+    expect(code).toBe(0);
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(fake.requests.every((r) => r.accessKeyId === 'AKIDAUDITOR')).toBe(true);
   });
 
   it('with GetAccountAuthorizationDetails denied, exits 2 with one line naming the API, and writes nothing', async () => {
