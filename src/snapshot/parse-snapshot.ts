@@ -49,6 +49,15 @@ function parseJson(text: string, file: string): unknown {
     // Windows editors and PowerShell may write a byte-order mark; JSON.parse does not accept one.
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
+    // Windows PowerShell 5.1's `>` writes UTF-16: read as UTF-8, its byte-order mark is two U+FFFD and
+    // a NUL comes with every ASCII character.
+    if (text.startsWith('\ufffd\ufffd') || text.slice(0, 4).includes('\u0000')) {
+      throw new SnapshotInputError(
+        file,
+        "is UTF-16 text (as Windows PowerShell 5.1 writes with >), not UTF-8: write it with the AWS CLI's --output json piped to Out-File -Encoding utf8, or convert it",
+        { cause },
+      );
+    }
     throw new SnapshotInputError(file, `not valid JSON (${(cause as Error).message})`, { cause });
   }
 }

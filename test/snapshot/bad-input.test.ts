@@ -94,3 +94,29 @@ describe('parseSnapshot on an empty file', () => {
     );
   });
 });
+
+/**
+ * Windows PowerShell 5.1's `>` writes UTF-16. Read as UTF-8 that was "not valid JSON (Unexpected token
+ * '�', "��{\u0000\u000a..."": the message now says what the file is and how to write it.
+ */
+describe('parseSnapshot on a UTF-16 file', () => {
+  const EXAMPLE = join(__dirname, '..', '..', 'examples', 'account');
+  const utf8 = readFileSync(join(EXAMPLE, 'instances.json'), 'utf8');
+  const asUtf8 = (bytes: Buffer): string => bytes.toString('utf8');
+  const le = Buffer.from(utf8, 'utf16le');
+  const be = Buffer.from(le).swap16();
+  it.each([
+    ['UTF-16LE with a byte-order mark', Buffer.concat([Buffer.from([0xff, 0xfe]), le])],
+    ['UTF-16BE with a byte-order mark', Buffer.concat([Buffer.from([0xfe, 0xff]), be])],
+    ['UTF-16LE without one', le],
+    ['UTF-16BE without one', be],
+  ])('names %s as UTF-16', (_kind, bytes) => {
+    expect(() =>
+      parseSnapshot({
+        iam: readFileSync(join(EXAMPLE, 'iam.json'), 'utf8'),
+        account: readFileSync(join(EXAMPLE, 'account.json'), 'utf8'),
+        instances: asUtf8(bytes),
+      }),
+    ).toThrow(/^instances\.json: is UTF-16 text \(as Windows PowerShell 5\.1 writes with >\), not UTF-8: /);
+  });
+});
