@@ -412,11 +412,6 @@ function instanceTags(
   return known;
 }
 
-/**
- * AWS lists each principal, group, policy and instance once. Two entries with one key come from files
- * put together by hand or from overlapping pages, and nothing says which one is true: the audit would
- * report the same thing twice with different answers. Refused, naming both places.
- */
 /** The account field of an ARN (`arn:partition:service:region:account:resource`). */
 function accountOfArn(arn: string): string | undefined {
   const parts = arn.split(':', 5);
@@ -459,6 +454,11 @@ function refuseOtherAccounts(account: Shape<'accountFile'>, iam: Shape<'iamFile'
   }
 }
 
+/**
+ * AWS lists each principal, group, policy and instance once. Two entries with one key come from files
+ * put together by hand or from overlapping pages, and nothing says which one is true: the audit would
+ * report the same thing twice with different answers. Refused, naming both places.
+ */
 function refuseDuplicates<T>(
   file: string,
   list: string,
