@@ -1,39 +1,12 @@
-import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
-import { audit } from '../../src/rules/audit';
-import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+import { auditOneRole } from './one-role-account';
 
 /**
  * A session on an instance of the snapshot's region can only be started through that region's
  * endpoint, so aws:RequestedRegion is known: a condition on it decides the access exactly, unlike one
  * on the source IP or MFA, which only the request knows.
  */
-const ACCOUNT = '111122223333';
-
 function audited(statements: readonly object[]) {
-  const snapshot = parseSnapshotValues({
-    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-    instances: {
-      InstanceInformationList: [
-        { InstanceId: 'i-0123456789abcdef0', AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
-      ],
-    },
-    iam: {
-      UserDetailList: [],
-      GroupDetailList: [],
-      Policies: [],
-      RoleDetailList: [
-        {
-          RoleName: 'ops',
-          RoleId: 'AROAEXAMPLEOPS',
-          Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
-          RolePolicyList: [
-            { PolicyName: 'Sessions', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
-          ],
-        },
-      ],
-    },
-  });
-  return audit(snapshot, DEFAULT_COMPLIANCE_POLICY).principals[0]?.sshOverSessionManager;
+  return auditOneRole(statements).principals[0]?.sshOverSessionManager;
 }
 
 const allow = (condition?: object) => ({

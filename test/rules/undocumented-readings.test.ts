@@ -1,39 +1,13 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
-import { audit } from '../../src/rules/audit';
-import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+import { auditOneRole } from './one-role-account';
 
 /**
  * Where the IAM User Guide allows two readings of a statement and the verdict depends on which one AWS
  * applies, the audit does not pick one: the access is `unknown`, a violation under every compliance
  * policy, and a Deny that only one reading applies is no guardrail.
  */
-const ACCOUNT = '111122223333';
-
 function audited(statements: readonly object[], conditionalIsViolation = true) {
-  const snapshot = parseSnapshotValues({
-    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-    instances: {
-      InstanceInformationList: [
-        { InstanceId: 'i-0123456789abcdef0', AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
-      ],
-    },
-    iam: {
-      UserDetailList: [],
-      GroupDetailList: [],
-      Policies: [],
-      RoleDetailList: [
-        {
-          RoleName: 'ops',
-          RoleId: 'AROAEXAMPLEOPS',
-          Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
-          RolePolicyList: [
-            { PolicyName: 'Sessions', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
-          ],
-        },
-      ],
-    },
-  });
-  return audit(snapshot, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation });
+  return auditOneRole(statements, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation });
 }
 
 const allowAll = { Sid: 'All', Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*' };
