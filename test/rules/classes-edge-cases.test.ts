@@ -48,6 +48,47 @@ function snapshot(ids: readonly string[], documents: readonly { Version: string;
 
 const instance = (id: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${id}`;
 
+/**
+ * SSH-capable instances, listed in the order given, with their tags, and the users or roles of `iam`:
+ * the order matters to a classification that could take the first instance of a class for all of it.
+ */
+function taggedInstances(
+  ids: readonly string[],
+  tags: readonly object[],
+  iam: { UserDetailList?: object[]; RoleDetailList?: object[] },
+) {
+  return parseSnapshotValues({
+    account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+    instances: {
+      InstanceInformationList: ids.map((id) => ({
+        InstanceId: id,
+        AgentVersion: '3.3.1142.0',
+        ResourceType: 'EC2Instance',
+      })),
+    },
+    tags: { Tags: tags },
+    sessionDocuments: { DocumentIdentifiers: [] },
+    iam: { UserDetailList: [], GroupDetailList: [], Policies: [], RoleDetailList: [], ...iam },
+  });
+}
+
+/** A policy that allows SSH on the instances that meet `condition`. */
+const sshWhere = (PolicyName: string, condition: object) => ({
+  PolicyName,
+  PolicyDocument: {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
+      {
+        Effect: 'Allow',
+        Action: 'ssm:StartSession',
+        Resource: 'arn:aws:ec2:*:*:instance/*',
+        Condition: condition,
+      },
+    ],
+  },
+});
+
 describe('instance classes on unusual ids and pattern texts', () => {
   it.each([
     [
@@ -155,49 +196,20 @@ describe('instance classes on a tag key with a space, read through a policy vari
       ResourceId: id,
       ResourceType: 'instance',
     });
-    const s = parseSnapshotValues({
-      account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-      instances: {
-        InstanceInformationList: [first, second].map((id) => ({
-          InstanceId: id,
-          AgentVersion: '3.3.1142.0',
-          ResourceType: 'EC2Instance',
-        })),
-      },
-      tags: { Tags: [tag(first), tag(second)] },
-      sessionDocuments: { DocumentIdentifiers: [] },
-      iam: {
-        UserDetailList: [
-          {
-            UserName: 'alice',
-            UserId: 'AIDAEXAMPLEALICE',
-            Arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
-            Tags: [{ Key: 'cost center', Value: 'A' }],
-            UserPolicyList: [
-              {
-                PolicyName: 'by-cost-center',
-                PolicyDocument: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    { Effect: 'Allow', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
-                    {
-                      Effect: 'Allow',
-                      Action: 'ssm:StartSession',
-                      Resource: 'arn:aws:ec2:*:*:instance/*',
-                      Condition: {
-                        StringEquals: { 'aws:PrincipalTag/cost center': '${aws:ResourceTag/cost center}' },
-                      },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-        GroupDetailList: [],
-        Policies: [],
-        RoleDetailList: [],
-      },
+    const s = taggedInstances([first, second], [tag(first), tag(second)], {
+      UserDetailList: [
+        {
+          UserName: 'alice',
+          UserId: 'AIDAEXAMPLEALICE',
+          Arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+          Tags: [{ Key: 'cost center', Value: 'A' }],
+          UserPolicyList: [
+            sshWhere('by-cost-center', {
+              StringEquals: { 'aws:PrincipalTag/cost center': '${aws:ResourceTag/cost center}' },
+            }),
+          ],
+        },
+      ],
     });
     // Then she reaches i-1 only, as the per-instance evaluation says, whichever instance comes first
     const alice = audit(s, DEFAULT_COMPLIANCE_POLICY).principals[0];
@@ -222,46 +234,17 @@ describe('instance classes on a tag condition whose ARN value AWS documents two 
       ResourceId: id,
       ResourceType: 'instance',
     });
-    const s = parseSnapshotValues({
-      account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-      instances: {
-        InstanceInformationList: [first, second].map((id) => ({
-          InstanceId: id,
-          AgentVersion: '3.3.1142.0',
-          ResourceType: 'EC2Instance',
-        })),
-      },
-      tags: { Tags: [owner(first), owner(second)] },
-      sessionDocuments: { DocumentIdentifiers: [] },
-      iam: {
-        UserDetailList: [],
-        GroupDetailList: [],
-        Policies: [],
-        RoleDetailList: [
-          {
-            RoleName: 'ops',
-            RoleId: 'AROAEXAMPLEOPS',
-            Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
-            RolePolicyList: [
-              {
-                PolicyName: 'owned',
-                PolicyDocument: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    { Effect: 'Allow', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
-                    {
-                      Effect: 'Allow',
-                      Action: 'ssm:StartSession',
-                      Resource: 'arn:aws:ec2:*:*:instance/*',
-                      Condition: { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      },
+    const s = taggedInstances([first, second], [owner(first), owner(second)], {
+      RoleDetailList: [
+        {
+          RoleName: 'ops',
+          RoleId: 'AROAEXAMPLEOPS',
+          Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+          RolePolicyList: [
+            sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } }),
+          ],
+        },
+      ],
     });
     // Then SSH is unknown (i-1), as the per-instance evaluation says, whichever instance comes first
     const expected = bruteForce(s).get(`arn:aws:iam::${ACCOUNT}:role/ops`);
