@@ -14,6 +14,7 @@ import { buildInstances, instanceArn, resourceTagContext, type ManagedInstance }
 import { buildPrincipals } from './principals';
 import { targetReasons, uniqueReasons } from './reasons';
 import { RULES } from './registry';
+import type { PrincipalViolations } from './rule';
 import { describeSessionLogging } from './session-logging';
 import {
   analyzeSessionAccess,
@@ -149,6 +150,7 @@ export function audit(
   // Which principal last counted each class: a class reached through several documents counts once.
   const countedFor = new Int32Array(classes.length).fill(-1);
   const reasonsByDecision = new WeakMap<Decision, Reason[]>();
+  const violations = new Map<PrincipalReport, PrincipalViolations>();
   const principals = analysis.map((pa, index): PrincipalReport => {
     const p = pa.principal;
     const exempt = exemptions.principal(p.arn);
@@ -167,9 +169,16 @@ export function audit(
 
     // Compliance counts only instances that are not exempt.
     let violating = false;
+    let sshViolates = false;
+    let portForwardingViolates = false;
     if (!exempt) {
       for (const d of granted) {
-        for (const id of derived(d).violating) {
+        const classesViolating = derived(d).violating;
+        if (classesViolating.length) {
+          if (d.document.ssh) sshViolates = true;
+          else portForwardingViolates = true;
+        }
+        for (const id of classesViolating) {
           violating = true;
           if (countedFor[id] !== index) {
             countedFor[id] = index;
@@ -178,7 +187,7 @@ export function audit(
         }
       }
     }
-    return {
+    const report: PrincipalReport = {
       arn: p.arn,
       type: p.type,
       name: p.name,
@@ -191,6 +200,8 @@ export function audit(
       compliance: violating ? 'NON_COMPLIANT' : 'COMPLIANT',
       reasons: principalReasons(pa, classes, reasonsByDecision),
     };
+    if (violating) violations.set(report, { ssh: sshViolates, portForwarding: portForwardingViolates });
+    return report;
   });
 
   // In the order of instances.json: every listed instance once, and never the representative.
@@ -232,6 +243,7 @@ export function audit(
     instances: instanceReports,
     sessionLogging,
     guardrail,
+    violations,
   };
   const findings = RULES.flatMap((rule) => rule.check(facts));
 

@@ -14,7 +14,7 @@ export const portForwardingAccessRule: Rule = {
     'need tunnels in the compliance policy.',
   check(facts) {
     return facts.principals
-      .filter((p) => p.compliance === 'NON_COMPLIANT' && p.portForwarding !== 'denied')
+      .filter((p) => facts.violations.get(p)?.portForwarding === true)
       .map((p) => {
         const docs = p.sessionDocuments
           .filter((d) => d.document !== 'AWS-StartSSHSession')

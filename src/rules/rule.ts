@@ -16,6 +16,20 @@ export interface AuditFacts {
   readonly instances: readonly InstanceReport[];
   readonly sessionLogging: SessionLoggingReport;
   readonly guardrail: GuardrailReport;
+  /**
+   * For each NON_COMPLIANT principal, which of its accesses violate the compliance policy: SSH, port
+   * forwarding or both. A principal with conditional SSH access and allowed port forwarding violates
+   * through port forwarding only when `conditionalIsViolation` is false.
+   */
+  readonly violations: ReadonlyMap<PrincipalReport, PrincipalViolations>;
+}
+
+/** Which accesses of a principal violate the compliance policy (on some non-exempt instance). */
+export interface PrincipalViolations {
+  /** Through AWS-StartSSHSession. */
+  readonly ssh: boolean;
+  /** Through any other Port document. */
+  readonly portForwarding: boolean;
 }
 
 /**

@@ -13,8 +13,10 @@ export const sshAccessRule: Rule = {
     'Remove ssm:StartSession on arn:aws:ssm:*:*:document/AWS-StartSSHSession from the statements named, or ' +
     'attach an explicit Deny of it; exempt break-glass principals in the compliance policy.',
   check(facts) {
+    // Only when its SSH access is what violates the policy: a principal may be NON_COMPLIANT through
+    // port forwarding alone, with SSH access the policy accepts (conditional, say).
     return facts.principals
-      .filter((p) => p.compliance === 'NON_COMPLIANT' && p.sshOverSessionManager !== 'denied')
+      .filter((p) => facts.violations.get(p)?.ssh === true)
       .map((p) => {
         const first = p.reasons.find((r) => r.policyName !== undefined);
         const fix = first ? ` Deciding: ${first.message}.` : '';
