@@ -147,9 +147,9 @@ export function normalizeRuleParameters(value: unknown): unknown {
     }
     const text = raw.trim();
     if (text === '') continue;
+    let parsed: unknown;
     try {
-      out[key] = JSON.parse(text);
-      if (typeof out[key] === 'number') out[key] = text; // "3.0" stays a version string
+      parsed = JSON.parse(text);
     } catch {
       out[key] =
         key === 'exemptPrincipals'
@@ -158,7 +158,19 @@ export function normalizeRuleParameters(value: unknown): unknown {
               .map((s) => s.trim())
               .filter(Boolean)
           : text;
+      continue;
     }
+    // A key given twice in one object is refused here too, as in the whole policy: JSON.parse keeps the
+    // last one silently.
+    try {
+      parseJsonUniqueKeys(text);
+    } catch (cause) {
+      throw new InvalidEventError(
+        `event.ruleParameters.${key}: not valid JSON (${(cause as Error).message})`,
+        { cause },
+      );
+    }
+    out[key] = typeof parsed === 'number' ? text : parsed; // "3.0" stays a version string
   }
   return out;
 }

@@ -116,6 +116,29 @@ describe('the compliance policy', () => {
         }),
       ).toThrow(/ruleParameters: not valid JSON .*appears twice/);
     });
+
+    it('not across the values of different rule parameters, nor in parameters that are not JSON', () => {
+      expect(
+        normalizeRuleParameters({
+          exemptInstances: '{"ids": ["i-0123456789abcdef0"], "tags": {"ids": "x"}}',
+          exemptPrincipals: 'arn:aws:iam::*:role/A*, arn:aws:iam::*:role/B',
+          minimumAgentVersion: '3.0',
+        }),
+      ).toEqual({
+        exemptInstances: { ids: ['i-0123456789abcdef0'], tags: { ids: 'x' } },
+        exemptPrincipals: ['arn:aws:iam::*:role/A*', 'arn:aws:iam::*:role/B'],
+        minimumAgentVersion: '3.0',
+      });
+    });
+
+    it.each([
+      ['exemptInstances', '{"ids": [], "ids": ["i-0123456789abcdef0"]}', 'ids'],
+      ['exemptInstances', '{"tags": {"ssh-exempt": "false", "ssh-exempt": "*"}}', 'ssh-exempt'],
+    ])('in the Config rule parameter %s given as JSON text %s', (key, text, repeated) => {
+      expect(() => normalizeRuleParameters({ [key]: text })).toThrow(
+        `event.ruleParameters.${key}: not valid JSON (key "${repeated}" appears twice in one object)`,
+      );
+    });
   });
 
   it('validates values that arrive already parsed (Config rule parameters)', () => {
