@@ -1,6 +1,7 @@
 import { escapeControls } from './escape';
 import { accessSummary, headline, statementToFix } from './headline';
 import { scopeNote, section, type ReportScope } from './scope';
+import { countText, gapCounts } from './summary';
 import type { AuditReport } from './types';
 
 export interface MarkdownOptions {
@@ -55,6 +56,7 @@ function code(text: string): string {
 /** The report for a ticket or a pull request. */
 export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {}): string {
   const s = report.summary;
+  const gaps = gapCounts(report);
   const out: string[] = [];
   out.push(
     `# SSH over Session Manager audit: account ${cell(report.account.id)} (${cell(report.account.region)})`,
@@ -65,7 +67,7 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
   if (note) out.push(`> ${note}`, '');
   if (!report.complete)
     out.push(
-      `> **Incomplete:** ${report.gaps.length} gap(s). Nothing that depends on them is reported COMPLIANT.`,
+      `> **Incomplete:** ${gaps.total} gap(s). Nothing that depends on them is reported COMPLIANT.`,
       '',
     );
   out.push('| | count |', '|---|---|');
@@ -125,8 +127,8 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
       out.push(`| ${cell(f.rule)} | ${cell(f.severity)} | ${code(f.resourceId)} | ${cell(f.message)} |`);
     out.push('');
   }
-  if (report.gaps.length) {
-    out.push(`## Gaps (${report.gaps.length})`, '');
+  if (gaps.total) {
+    out.push(`## Gaps (${countText(gaps)})`, '');
     for (const g of report.gaps) out.push(`- **${cell(g.source)}**: ${cell(g.message)}`);
     out.push('');
   }

@@ -1,6 +1,7 @@
 import { escapeControls, mapStrings } from './escape';
 import { accessSummary, headline, statementToFix } from './headline';
 import { scopeNote, section, type ReportScope } from './scope';
+import { countText, gapCounts } from './summary';
 import type { AuditReport } from './types';
 
 /** Report fields the text report shows only by their size. */
@@ -40,6 +41,7 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   const green = paint('32');
   const out: string[] = [];
   const s = report.summary;
+  const gaps = gapCounts(report);
 
   out.push(bold(`ssm-ssh-audit: account ${report.account.id} (${report.account.region})`));
   out.push(headline(report));
@@ -48,7 +50,7 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   if (!report.complete)
     out.push(
       yellow(
-        `INCOMPLETE: ${report.gaps.length} gap(s); nothing that depends on them is reported COMPLIANT (see Gaps).`,
+        `INCOMPLETE: ${gaps.total} gap(s); nothing that depends on them is reported COMPLIANT (see Gaps).`,
       ),
     );
   out.push('');
@@ -129,8 +131,8 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
     for (const f of other) out.push(`  - ${f.message}`);
     out.push('');
   }
-  if (report.gaps.length) {
-    out.push(bold(yellow(`Gaps (${report.gaps.length})`)));
+  if (gaps.total) {
+    out.push(bold(yellow(`Gaps (${countText(gaps)})`)));
     for (const g of report.gaps) out.push(`  - ${g.source}: ${g.message}`);
     out.push('');
   }

@@ -19,6 +19,20 @@ function severityOf(p: PrincipalReport): number {
 export type Summary = AuditReport & { omitted: Record<string, number>; note: string };
 
 /**
+ * How many gaps a report lists, and how many the audit found: a summary lists only some of them, and a
+ * renderer that counted the listed ones would call a summary of 3,000 gaps incomplete by 10.
+ */
+export function gapCounts(report: AuditReport): { readonly listed: number; readonly total: number } {
+  const omitted = (report as Partial<Summary>).omitted?.gaps ?? 0;
+  return { listed: report.gaps.length, total: report.gaps.length + omitted };
+}
+
+/** "3" for a full list, "10 of 3000 listed" for a summary's. */
+export function countText({ listed, total }: { readonly listed: number; readonly total: number }): string {
+  return listed === total ? String(total) : `${listed} of ${total} listed`;
+}
+
+/**
  * The report reduced to its non-compliant items, the `keep` most severe of each kind, for any `keep`.
  * A search for the largest summary that fits asks for many: the items are filtered and sorted once,
  * and each summary only takes the first `keep` of them.

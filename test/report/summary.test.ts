@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
-import { largestFitting } from '../../src/report/summary';
+import { renderMarkdown } from '../../src/report/render-markdown';
+import { renderText } from '../../src/report/render-text';
+import { largestFitting, summarizer } from '../../src/report/summary';
 import type { AuditReport } from '../../src/report/types';
 import { audit } from '../../src/rules/audit';
 import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
@@ -50,5 +52,41 @@ describe('the search for the largest summary that fits', () => {
     // Then it keeps 5, and never renders half the report to learn that
     expect(kept).toBe(5);
     expect(Math.max(...asked)).toBeLessThanOrEqual(2 * 5 + 1);
+  });
+});
+
+describe('a summary rendered as text or markdown counts every gap the audit found', () => {
+  const gaps = Array.from({ length: 30 }, (_, n) => ({
+    source: `iam:policy/Broken${n}`,
+    message: 'unreadable',
+  }));
+  it.each<[string, number, (r: AuditReport) => string, RegExp, RegExp]>([
+    ['text', 10, renderText, /^INCOMPLETE: 30 gap\(s\);/m, /^Gaps \(10 of 30 listed\)$/m],
+    ['text', 0, renderText, /^INCOMPLETE: 30 gap\(s\);/m, /^Gaps \(0 of 30 listed\)$/m],
+    [
+      'markdown',
+      10,
+      renderMarkdown,
+      /^> \*\*Incomplete:\*\* 30 gap\(s\)\./m,
+      /^## Gaps \(10 of 30 listed\)$/m,
+    ],
+    ['markdown', 0, renderMarkdown, /^> \*\*Incomplete:\*\* 30 gap\(s\)\./m, /^## Gaps \(0 of 30 listed\)$/m],
+  ])('%s, listing %i of 30 gaps', (_format, keep, render, incomplete, heading) => {
+    // Given an incomplete report with 30 gaps, summarized to `keep` items of each kind
+    const summary = summarizer({ ...example, complete: false, gaps }, '')(keep);
+    // When it is rendered
+    const text = render(summary);
+    // Then it says the audit has 30 gaps, and how many of them it lists
+    expect(text).toMatch(incomplete);
+    expect(text).toMatch(heading);
+  });
+
+  it.each<[string, (r: AuditReport) => string]>([
+    ['text', renderText],
+    ['markdown', renderMarkdown],
+  ])('%s, of a report that is not summarized: the gaps listed, with no "of"', (_format, render) => {
+    const text = render({ ...example, complete: false, gaps });
+    expect(text).toMatch(/Gaps \(30\)$/m);
+    expect(text).toMatch(/ 30 gap\(s\)/);
   });
 });
