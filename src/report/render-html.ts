@@ -1,3 +1,4 @@
+import { escapeControls } from './escape';
 import { accessSummary, headline, statementToFix } from './headline';
 import type { AuditReport } from './types';
 
@@ -17,7 +18,9 @@ pre{background:#f6f8fa;padding:.75rem;overflow:auto}`;
  * attachment: the same sections as the text report. Every value from the account is escaped.
  */
 export function renderHtml(report: AuditReport): string {
-  const e = escapeHtml;
+  // Markup escaped, and the control and bidi characters made visible as in the text and markdown
+  // reports: a browser obeys a right-to-left override in a name and shows the rest of its cell reversed.
+  const e = (text: string): string => escapeHtml(escapeControls(text));
   const s = report.summary;
   const out: string[] = [];
   out.push(
@@ -83,7 +86,8 @@ export function renderHtml(report: AuditReport): string {
     out.push(
       '<h2>Remediation</h2>',
       '<p>Attach an explicit Deny to everyone who must not open unaudited SSH sessions:</p>',
-      `<pre>${e(JSON.stringify(report.guardrail.remediation, null, 2))}</pre>`,
+      // The statement's own line breaks and indentation are kept.
+      `<pre>${escapeHtml(JSON.stringify(report.guardrail.remediation, null, 2))}</pre>`,
     );
   }
   if (report.findings.length) {

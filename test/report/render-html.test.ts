@@ -4,6 +4,7 @@ import { escapeHtml, renderHtml } from '../../src/report/render-html';
 import type { AuditReport } from '../../src/report/types';
 import { audit } from '../../src/rules/audit';
 import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+import { CONTROLS, HOSTILE_INPUTS, VISIBLE } from './hostile';
 
 let example: AuditReport;
 beforeAll(async () => {
@@ -45,5 +46,19 @@ describe('the HTML report', () => {
     expect(html).not.toContain(hostile);
     expect(html).toContain(escapeHtml(hostile));
     expect(escapeHtml(hostile)).toBe('&#60;img src=x onerror=alert(1)&#62;&#38;&#34;&#39;');
+  });
+
+  describe('shows control and bidi characters from input as visible escapes, as the text and markdown reports do', () => {
+    it.each(HOSTILE_INPUTS)('%s', async (_where, hostileReport) => {
+      // Given a report where that input carries bidi overrides (U+202E reverses the rest of a table cell
+      // in a browser), C0 and C1 controls and markup
+      const report = await hostileReport();
+      // When rendered as HTML
+      const html = renderHtml(report);
+      // Then they are written as visible escapes, and the markup stays escaped
+      expect(html).toContain(escapeHtml(VISIBLE));
+      expect(html).not.toMatch(CONTROLS);
+      expect(html).not.toContain('<script>');
+    });
   });
 });
