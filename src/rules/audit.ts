@@ -1,5 +1,5 @@
 import { compileExemptions, type CompliancePolicy } from '../config/compliance-policy';
-import type { CompiledPolicy, Decision } from '../iam';
+import type { CompiledPolicy, Decision, StatementRef } from '../iam';
 import type {
   Access,
   AuditReport,
@@ -25,6 +25,7 @@ import {
   type PrincipalAccess,
 } from './session-access';
 import { portDocuments } from './session-documents';
+import { TAG_KEY } from './statement-parts';
 import { findGuardrails } from './ssh-guardrail';
 
 /**
@@ -69,6 +70,11 @@ export function audit(
     (c) => c.representative.sshCapable && !representative.includes(c.representative),
   );
   const capableCount = instances.filter((i) => i.sshCapable).length;
+  // Listed instances whose tags could not be read (tags.json missing or cut short, a hybrid node it
+  // does not cover): a gap, so a condition on their tags is unknown data, not a request-time condition.
+  const classTagsUnread = classes.map(
+    (c) => c.representative.tags === undefined && !representative.includes(c.representative),
+  );
 
   const analysis = analyzeSessionAccess(inventory.principals, documents, classes, snapshot.account.region);
   const violation = (a: Access): boolean =>
@@ -85,9 +91,21 @@ export function audit(
     readonly reachKey: string;
     readonly reached: readonly number[];
     readonly violating: readonly number[];
+    /**
+     * Classes whose tags were not read where access is conditional and conditional access is no
+     * violation: it may be conditional only for want of their tags (see mayBeAllowedForSomeTags).
+     */
+    readonly conditionalOnUnreadTags: readonly number[];
   }
   const derivedOf = new WeakMap<readonly Access[], Derived>();
-  const NOTHING: Derived = { count: 0, all: false, reachKey: '', reached: [], violating: [] };
+  const NOTHING: Derived = {
+    count: 0,
+    all: false,
+    reachKey: '',
+    reached: [],
+    violating: [],
+    conditionalOnUnreadTags: [],
+  };
   const derived = (d: DocumentAccess | undefined): Derived => {
     const perClass = d?.perClass;
     if (!perClass) return NOTHING;
@@ -95,16 +113,19 @@ export function audit(
     if (found) return found;
     const reached: number[] = [];
     const violating: number[] = [];
+    const conditionalOnUnreadTags: number[] = [];
     let count = 0;
     perClass.forEach((access, id) => {
       if (access === 'allowed' && classCapable[id]) {
         reached.push(id);
         count += (classes[id] as InstanceClass).members.length;
       }
-      if (!classExempt[id] && violation(access)) violating.push(id);
+      if (classExempt[id]) return;
+      if (violation(access)) violating.push(id);
+      else if (access === 'conditional' && classTagsUnread[id]) conditionalOnUnreadTags.push(id);
     });
     const all = !unlistedInstances && capableCount > 0 && count === capableCount;
-    found = { count, all, reachKey: reached.join(','), reached, violating };
+    found = { count, all, reachKey: reached.join(','), reached, violating, conditionalOnUnreadTags };
     derivedOf.set(perClass, found);
     return found;
   };
@@ -173,7 +194,16 @@ export function audit(
     let portForwardingViolates = false;
     if (!exempt) {
       for (const d of granted) {
-        const classesViolating = derived(d).violating;
+        const found = derived(d);
+        let classesViolating = found.violating;
+        // Conditional access the policy accepts, on instances whose tags were not read: a violation
+        // when some tags would allow it outright (fail closed), as `allowed` is once the tags are read.
+        if (found.conditionalOnUnreadTags.length && d.verdict === 'allowed') {
+          const byTags = found.conditionalOnUnreadTags.filter((id) =>
+            mayBeAllowedForSomeTags(pa.instanceDecision(id)),
+          );
+          if (byTags.length) classesViolating = [...classesViolating, ...byTags];
+        }
         if (classesViolating.length) {
           if (d.document.ssh) sshViolates = true;
           else portForwardingViolates = true;
@@ -273,6 +303,32 @@ export function audit(
     instances: instanceReports,
     findings,
   };
+}
+
+/**
+ * Whether a conditional decision on an instance whose tags were not read may be a definite Allow for
+ * some tags: every layer has an Allow that applies outright or only under conditions on the instance's
+ * tags, and no Deny applies under conditions the tags cannot decide. Conditions on tags count as
+ * satisfiable whatever their values, so the answer errs towards yes (fail closed).
+ */
+function mayBeAllowedForSomeTags(decision: Decision): boolean {
+  if (decision.decision !== 'conditional') return false;
+  const onTagsOnly = (s: StatementRef): boolean =>
+    !s.conditional ||
+    (!s.undeterminedPatterns?.length &&
+      (s.undeterminedConditions ?? []).length > 0 &&
+      (s.undeterminedConditions ?? []).every((c) => TAG_KEY.test(c.key)));
+  const layers = new Set<string>();
+  const granting = new Set<string>();
+  for (const s of decision.statements) {
+    if (s.effect === 'Deny') {
+      if (!onTagsOnly(s) && !(s.undeterminedConditions ?? []).some((c) => TAG_KEY.test(c.key))) return false;
+      continue;
+    }
+    layers.add(s.layer);
+    if (onTagsOnly(s)) granting.add(s.layer);
+  }
+  return layers.size > 0 && granting.size === layers.size;
 }
 
 /** One gap per source: what the loader and the rules say about the same missing data, together. */

@@ -1,0 +1,130 @@
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { audit } from '../../src/rules/audit';
+import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+
+/**
+ * `conditionalIsViolation: false` accepts access that depends on the request (MFA, source IP, ...). It
+ * does not accept access that is conditional only because the instance's tags were not read: once they
+ * are, that access may be `allowed`. Such an instance and principal are NON_COMPLIANT (fail closed),
+ * and conditional access that stays conditional whatever the tags is still accepted.
+ */
+const ACCOUNT = '111122223333';
+const INSTANCE = 'i-0123456789abcdef0';
+const SSH = 'arn:aws:ssm:*:*:document/AWS-StartSSHSession';
+const INSTANCES = 'arn:aws:ec2:*:*:instance/*';
+const DEV = { StringEquals: { 'ssm:resourceTag/Environment': 'dev' } };
+const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
+const allow = (resource: string, condition?: object): object => ({
+  Effect: 'Allow',
+  Action: 'ssm:StartSession',
+  Resource: resource,
+  ...(condition ? { Condition: condition } : {}),
+});
+const deny = (resource: string, condition: object): object => ({
+  ...allow(resource, condition),
+  Effect: 'Deny',
+});
+
+function auditWith(statements: readonly object[], tags: object | undefined) {
+  const snapshot = parseSnapshotValues({
+    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+    instances: {
+      InstanceInformationList: [
+        { InstanceId: INSTANCE, AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
+      ],
+    },
+    ...(tags ? { tags } : {}),
+    iam: {
+      UserDetailList: [],
+      GroupDetailList: [],
+      Policies: [],
+      RoleDetailList: [
+        {
+          RoleName: 'ops',
+          RoleId: 'AROAEXAMPLEOPS',
+          Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+          RolePolicyList: [
+            { PolicyName: 'Sessions', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+          ],
+        },
+      ],
+    },
+  });
+  return audit(snapshot, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation: false });
+}
+
+const PROD_TAGS = {
+  Tags: [{ Key: 'Environment', Value: 'prod', ResourceId: INSTANCE, ResourceType: 'instance' }],
+};
+
+describe('with conditionalIsViolation: false, conditional access on an instance whose tags were not read', () => {
+  it.each<[string, object[], object | undefined, 'COMPLIANT' | 'NON_COMPLIANT']>([
+    [
+      'an Allow on a tag, tags not read: allowed for some tags',
+      [allow(SSH), allow(INSTANCES, DEV)],
+      undefined,
+      'NON_COMPLIANT',
+    ],
+    [
+      'an Allow on a tag, and a Deny on another tag, tags not read',
+      [
+        allow(SSH),
+        allow(INSTANCES, DEV),
+        deny(INSTANCES, { StringEquals: { 'ssm:resourceTag/Locked': 'yes' } }),
+      ],
+      undefined,
+      'NON_COMPLIANT',
+    ],
+    [
+      'an unconditional Allow and a Deny on a tag, tags not read',
+      [allow(SSH), allow(INSTANCES), deny(INSTANCES, DEV)],
+      undefined,
+      'NON_COMPLIANT',
+    ],
+    [
+      'an Allow on MFA only, tags not read: conditional whatever the tags',
+      [allow(SSH), allow(INSTANCES, MFA)],
+      undefined,
+      'COMPLIANT',
+    ],
+    [
+      'an Allow on a tag and MFA together, tags not read',
+      [allow(SSH), allow(INSTANCES, { ...DEV, ...MFA })],
+      undefined,
+      'COMPLIANT',
+    ],
+    [
+      'an Allow on a tag and a Deny without MFA, tags not read',
+      [
+        allow(SSH),
+        allow(INSTANCES, DEV),
+        deny(INSTANCES, { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } }),
+      ],
+      undefined,
+      'COMPLIANT',
+    ],
+    [
+      'an Allow on a tag, the document only with MFA, tags not read',
+      [allow(SSH, MFA), allow(INSTANCES, DEV)],
+      undefined,
+      'COMPLIANT',
+    ],
+    [
+      'an Allow on a tag the instance is known not to carry',
+      [allow(SSH), allow(INSTANCES, DEV)],
+      PROD_TAGS,
+      'COMPLIANT',
+    ],
+  ])('%s', (_case, statements, tags, compliance) => {
+    // Given the role's statements, and the instance's tags read or not
+    // When the account is audited with conditional access accepted
+    const report = auditWith(statements, tags);
+    // Then the role and the instance are as expected, and a NON_COMPLIANT role has its finding
+    expect(report.principals[0]?.compliance).toBe(compliance);
+    expect(report.instances[0]?.compliance).toBe(compliance);
+    expect(report.instances[0]?.exposedTo).toBe(compliance === 'NON_COMPLIANT' ? 1 : 0);
+    expect(report.findings.some((f) => f.rule === 'ssh-over-session-manager')).toBe(
+      compliance === 'NON_COMPLIANT',
+    );
+  });
+});
