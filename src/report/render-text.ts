@@ -1,3 +1,4 @@
+import { exposureText } from './exposure';
 import { escapeControls, mapStrings } from './escape';
 import { accessSummary, headline, statementToFix } from './headline';
 import { scopeNote, section, type ReportScope } from './scope';
@@ -84,7 +85,7 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   if (!exposed.length) out.push(instances.listed ? green(`  ${instances.empty}`) : `  ${instances.empty}`);
   for (const i of exposed) {
     out.push(
-      `  ${red('✗')} ${i.instanceId}  agent ${i.agentVersion ?? 'unknown'}, ${i.platformName ?? i.platformType ?? 'unknown platform'}, ${i.pingStatus ?? 'unknown ping'}: reachable by ${i.exposedTo} non-exempt principal(s)`,
+      `  ${red('✗')} ${i.instanceId}  agent ${i.agentVersion ?? 'unknown'}, ${i.platformName ?? i.platformType ?? 'unknown platform'}, ${i.pingStatus ?? 'unknown ping'}: ${exposureText(i)}`,
     );
   }
   const notCapable = report.instances.filter((i) => !i.sshCapable);

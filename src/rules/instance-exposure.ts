@@ -18,7 +18,11 @@ export const instanceExposureRule: Rule = {
         resourceType: 'AWS::SSM::ManagedInstanceInventory',
         resourceId: i.instanceId,
         resourceArn: i.arn,
-        message: `${i.instanceId} (${i.sshCapability}) can be reached by ${i.exposedTo} non-exempt principal(s) through unaudited SSH or port-forwarding sessions.`,
+        message:
+          i.exposedTo === 0
+            ? // NON_COMPLIANT with nobody counted: iam.json was cut short (see exposureText).
+              `${i.instanceId} (${i.sshCapability}) may be reached by principals missing from the incomplete IAM listing through unaudited SSH or port-forwarding sessions.`
+            : `${i.instanceId} (${i.sshCapability}) can be reached by ${i.exposedTo} non-exempt principal(s) through unaudited SSH or port-forwarding sessions.`,
         remediation: this.remediation,
       }));
   },

@@ -1,3 +1,4 @@
+import { exposureText } from '../report/exposure';
 import type { AuditReport, InstanceReport, PrincipalReport } from '../report/types';
 
 /** Config's limit, and the suffix every annotation ends with. */
@@ -32,16 +33,7 @@ export function principalAnnotation(p: PrincipalReport): string {
 export function instanceAnnotation(i: InstanceReport): string {
   if (!i.sshCapable) return annotation(`not SSH-capable: ${i.sshCapability}`);
   if (i.exempt) return annotation(`exempt by compliance policy; SSH-capable (${i.sshCapability})`);
-  // NON_COMPLIANT with no principal counted: the IAM listing was cut short, and the principals it
-  // did not list may reach the instance. "Reachable by 0 principal(s)" would contradict the verdict.
-  if (i.compliance === 'NON_COMPLIANT' && i.exposedTo === 0) {
-    return annotation(
-      `SSH-capable (agent ${i.agentVersion ?? 'unknown'}); principals missing from the incomplete IAM listing may reach it`,
-    );
-  }
-  return annotation(
-    `SSH-capable (agent ${i.agentVersion ?? 'unknown'}); reachable by ${i.exposedTo} non-exempt principal(s)`,
-  );
+  return annotation(`SSH-capable (agent ${i.agentVersion ?? 'unknown'}); ${exposureText(i)}`);
 }
 
 export function accountAnnotation(report: AuditReport): string {

@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { renderText } from '../../src/report';
+import type { AuditReport } from '../../src/report/types';
+import { audit } from '../../src/rules/audit';
+import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+
+/**
+ * With iam.json cut short, an SSH-capable instance is NON_COMPLIANT though no listed principal reaches
+ * it: the principals not listed may. Every place that explains the verdict says so, instead of
+ * "reachable by 0 principal(s)", which contradicts it.
+ */
+let report: AuditReport;
+beforeAll(async () => {
+  report = audit(
+    await loadSnapshotDirectory(resolve(__dirname, '../fixtures/snapshots/truncated-iam')),
+    DEFAULT_COMPLIANCE_POLICY,
+  );
+});
+
+describe('an instance NON_COMPLIANT only for the principals a cut-short iam.json did not list', () => {
+  const unlisted = () =>
+    report.instances.filter((i) => i.compliance === 'NON_COMPLIANT' && i.exposedTo === 0);
+
+  it('exists in the fixture', () => {
+    expect(unlisted().length).toBeGreaterThan(0);
+  });
+
+  it('has a finding that names the unlisted principals', () => {
+    for (const i of unlisted()) {
+      const finding = report.findings.find(
+        (f) => f.rule === 'instance-exposed-to-unaudited-sessions' && f.resourceId === i.instanceId,
+      );
+      expect(finding?.message).toMatch(/principals missing from the incomplete IAM listing/);
+      expect(finding?.message).not.toMatch(/by 0 /);
+    }
+  });
+
+  it('is explained the same way in the text report', () => {
+    const text = renderText(report);
+    for (const i of unlisted()) {
+      const line = text.split('\n').find((l) => l.includes(i.instanceId) && l.includes('agent'));
+      expect(line).toMatch(/principals missing from the incomplete IAM listing may reach it/);
+    }
+  });
+});
