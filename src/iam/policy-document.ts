@@ -194,6 +194,20 @@ function conditionValues(value: unknown, where: string, policyName: string): str
   return items.map((v) => String(v));
 }
 
+/**
+ * The elements a statement of an identity policy may have (IAM User Guide, "Grammar of the IAM JSON
+ * policy language"). Principal and NotPrincipal belong to resource-based policies only.
+ */
+const STATEMENT_ELEMENTS: ReadonlySet<string> = new Set([
+  'Sid',
+  'Effect',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+]);
+
 function compileStatement(
   raw: unknown,
   index: number,
@@ -205,6 +219,17 @@ function compileStatement(
     throw new PolicyDocumentError(policyName, `${where} is not an object`);
   }
   const s = raw as Record<string, unknown>;
+  for (const element of Object.keys(s)) {
+    if (STATEMENT_ELEMENTS.has(element)) continue;
+    // IAM refuses the document ("Has prohibited field Principal", "Syntax errors in policy"), so no
+    // policy of the account reads this way: ignoring the element would guess at the one that does.
+    throw new PolicyDocumentError(
+      policyName,
+      element === 'Principal' || element === 'NotPrincipal'
+        ? `${where}: ${element} is not allowed in an identity policy or permissions boundary`
+        : `${where}: ${JSON.stringify(element)} is not an element of a policy statement`,
+    );
+  }
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
     throw new PolicyDocumentError(policyName, `${where}: Effect must be "Allow" or "Deny"`);
   }
