@@ -301,9 +301,17 @@ function compileStatement(
 export function compilePolicyDocument(document: unknown, policyName: string): PolicyParseResult {
   try {
     const doc = decodePolicyDocument(document, policyName);
+    for (const element of Object.keys(doc)) {
+      if (element !== 'Version' && element !== 'Id' && element !== 'Statement')
+        throw new PolicyDocumentError(policyName, `${JSON.stringify(element)} is not an element of a policy`);
+    }
     const version = doc.Version;
-    if (version !== undefined && typeof version !== 'string') {
-      throw new PolicyDocumentError(policyName, 'Version must be a string');
+    // IAM accepts these two and refuses any other; which rules a third would follow is a guess.
+    if (version !== undefined && version !== '2012-10-17' && version !== '2008-10-17') {
+      throw new PolicyDocumentError(
+        policyName,
+        `Version must be "2012-10-17" or "2008-10-17", not ${JSON.stringify(version)}`,
+      );
     }
     if (doc.Statement === undefined)
       throw new PolicyDocumentError(policyName, 'the document has no Statement');
