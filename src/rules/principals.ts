@@ -81,7 +81,11 @@ export function buildPrincipals(details: AuthorizationDetails, accountId: string
           ),
         };
       } else {
-        const version = defaultVersionDocument(detail.PolicyVersionList, detail.PolicyName);
+        const version = defaultVersionDocument(
+          detail.PolicyVersionList,
+          detail.PolicyName,
+          detail.DefaultVersionId,
+        );
         compiled = version.ok ? compilePolicyDocument(version.document, detail.PolicyName) : version;
       }
       compiledManaged.set(arn, compiled);

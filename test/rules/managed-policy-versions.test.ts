@@ -1,0 +1,147 @@
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { audit } from '../../src/rules/audit';
+import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+
+/**
+ * Only the default version of a managed policy counts. get-account-authorization-details says which
+ * one it is twice, in the policy's DefaultVersionId and in its PolicyVersionList's IsDefaultVersion;
+ * when the two disagree, nothing says which document IAM enforces, and the principal is unknown.
+ */
+const ACCOUNT = '111122223333';
+const GUARDRAIL_ARN = `arn:aws:iam::${ACCOUNT}:policy/SshGuardrail`;
+
+const DENY_SSH = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'NoSessions',
+      Effect: 'Deny',
+      Action: 'ssm:StartSession',
+      Resource: '*',
+    },
+  ],
+};
+const DENY_NOTHING = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'ReadOnly', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' }],
+};
+
+/** One role with AdministratorAccess and the SshGuardrail policy, whose v1 denies every session and v2 none. */
+function auditGuardrail(defaultVersionId: string, isDefault: { v1: boolean; v2: boolean }) {
+  const snapshot = parseSnapshotValues({
+    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+    instances: {
+      InstanceInformationList: [
+        { InstanceId: 'i-0123456789abcdef0', AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
+      ],
+    },
+    iam: {
+      UserDetailList: [],
+      GroupDetailList: [],
+      RoleDetailList: [
+        {
+          Path: '/',
+          RoleName: 'Ops',
+          RoleId: 'AROAEXAMPLEOPS0000000',
+          Arn: `arn:aws:iam::${ACCOUNT}:role/Ops`,
+          RolePolicyList: [],
+          AttachedManagedPolicies: [
+            { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+            { PolicyName: 'SshGuardrail', PolicyArn: GUARDRAIL_ARN },
+          ],
+          Tags: [],
+        },
+      ],
+      Policies: [
+        {
+          PolicyName: 'AdministratorAccess',
+          PolicyId: 'ANPAIWMBCKSKIEE64ZLYK',
+          Arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+          Path: '/',
+          DefaultVersionId: 'v1',
+          AttachmentCount: 1,
+          PermissionsBoundaryUsageCount: 0,
+          IsAttachable: true,
+          PolicyVersionList: [
+            {
+              Document: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+              },
+              VersionId: 'v1',
+              IsDefaultVersion: true,
+              CreateDate: '2015-02-06T18:39:46+00:00',
+            },
+          ],
+        },
+        {
+          PolicyName: 'SshGuardrail',
+          PolicyId: 'ANPAEXAMPLEGUARDRAIL0',
+          Arn: GUARDRAIL_ARN,
+          Path: '/',
+          DefaultVersionId: defaultVersionId,
+          AttachmentCount: 1,
+          PermissionsBoundaryUsageCount: 0,
+          IsAttachable: true,
+          PolicyVersionList: [
+            {
+              Document: DENY_NOTHING,
+              VersionId: 'v2',
+              IsDefaultVersion: isDefault.v2,
+              CreateDate: '2024-05-02T10:00:00+00:00',
+            },
+            {
+              Document: DENY_SSH,
+              VersionId: 'v1',
+              IsDefaultVersion: isDefault.v1,
+              CreateDate: '2024-01-15T10:00:00+00:00',
+            },
+          ],
+        },
+      ],
+    },
+  });
+  const report = audit(snapshot, DEFAULT_COMPLIANCE_POLICY);
+  const ops = report.principals[0];
+  return {
+    ssh: ops?.sshOverSessionManager,
+    compliance: ops?.compliance,
+    gap: report.gaps.find((g) => g.source === 'iam:policy/SshGuardrail')?.message,
+  };
+}
+
+describe('managed policy versions', () => {
+  it.each([
+    ['the default v1 denies sessions', 'v1', { v1: true, v2: false }, 'denied', 'COMPLIANT'],
+    [
+      'the default v2 denies nothing, whatever the older v1 says',
+      'v2',
+      { v1: false, v2: true },
+      'allowed',
+      'NON_COMPLIANT',
+    ],
+    [
+      'IsDefaultVersion marks v1 (the Deny) but DefaultVersionId says v2',
+      'v2',
+      { v1: true, v2: false },
+      'unknown',
+      'NON_COMPLIANT',
+    ],
+    [
+      'IsDefaultVersion marks v2 but DefaultVersionId says v1 (the Deny)',
+      'v1',
+      { v1: false, v2: true },
+      'unknown',
+      'NON_COMPLIANT',
+    ],
+  ] as const)('%s', (_name, defaultVersionId, isDefault, ssh, compliance) => {
+    // Given a role with AdministratorAccess and a guardrail policy of two versions
+    // When the account is audited
+    const result = auditGuardrail(defaultVersionId, isDefault);
+    // Then the role's SSH access follows the default version, and is unknown when nothing says which
+    expect({ ssh: result.ssh, compliance: result.compliance }).toEqual({ ssh, compliance });
+    if (ssh === 'unknown')
+      expect(result.gap).toMatch(/DefaultVersionId is v\d, but PolicyVersionList marks v\d/);
+    else expect(result.gap).toBeUndefined();
+  });
+});
