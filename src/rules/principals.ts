@@ -111,11 +111,15 @@ export function buildPrincipals(details: AuthorizationDetails, accountId: string
   };
 
   const groupPolicies = new Map<string, AttachedPolicy[]>();
-  const groupByName = new Map<string, GroupDetail>(details.GroupDetailList.map((g) => [g.GroupName, g]));
+  // IAM names are not distinguished by case: "Admins" in a GroupList is the group "admins".
+  const groupByName = new Map<string, GroupDetail>(
+    details.GroupDetailList.map((g) => [g.GroupName.toLowerCase(), g]),
+  );
   const policiesOfGroup = (name: string, member: string): AttachedPolicy[] => {
-    let policies = groupPolicies.get(name);
+    const key = name.toLowerCase();
+    let policies = groupPolicies.get(key);
     if (!policies) {
-      const group = groupByName.get(name);
+      const group = groupByName.get(key);
       if (!group) {
         // Fail closed: the group's policies could allow or deny anything.
         const error = new PolicyDocumentError(
@@ -135,7 +139,7 @@ export function buildPrincipals(details: AuthorizationDetails, accountId: string
           ...(group.AttachedManagedPolicies ?? []).map((p) => managed(p, group.Arn)),
         ];
       }
-      groupPolicies.set(name, policies);
+      groupPolicies.set(key, policies);
     }
     return policies;
   };

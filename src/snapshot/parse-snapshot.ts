@@ -195,13 +195,15 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   const iam = validate('iamFile', iamValue, SNAPSHOT_FILES.iam);
   refuseDuplicates(SNAPSHOT_FILES.iam, 'UserDetailList', iam.UserDetailList, (u) => u.Arn, 'Arn');
   refuseDuplicates(SNAPSHOT_FILES.iam, 'RoleDetailList', iam.RoleDetailList, (r) => r.Arn, 'Arn');
-  // Users name their groups, so a group name must say which group it is.
+  // Users name their groups, so a group name must say which group it is; IAM names are not
+  // distinguished by case, so "Admins" and "admins" are one group.
   refuseDuplicates(
     SNAPSHOT_FILES.iam,
     'GroupDetailList',
     iam.GroupDetailList,
     (g) => g.GroupName,
     'GroupName',
+    true,
   );
   refuseDuplicates(SNAPSHOT_FILES.iam, 'Policies', iam.Policies, (p) => p.Arn, 'Arn');
   refuseOtherAccounts(account, iam);
@@ -465,17 +467,21 @@ function refuseDuplicates<T>(
   items: readonly T[],
   keyOf: (item: T) => string,
   field: string,
+  ignoreCase = false,
 ): void {
   const seen = new Map<string, number>();
   for (let i = 0; i < items.length; i++) {
     const key = keyOf(items[i] as T);
-    const first = seen.get(key);
+    const folded = ignoreCase ? key.toLowerCase() : key;
+    const first = seen.get(folded);
     if (first !== undefined) {
+      const other = keyOf(items[first] as T);
       throw new SnapshotInputError(
         file,
-        `${list}[${i}].${field}: ${JSON.stringify(key)} is listed twice (also ${list}[${first}])`,
+        `${list}[${i}].${field}: ${JSON.stringify(key)} is listed twice (also ${list}[${first}]` +
+          (other === key ? ')' : ` as ${JSON.stringify(other)}, which IAM does not tell apart by case)`),
       );
     }
-    seen.set(key, i);
+    seen.set(folded, i);
   }
 }

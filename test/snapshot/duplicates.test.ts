@@ -87,6 +87,11 @@ const table: readonly (readonly [string, SnapshotValues, string])[] = [
     'iam.json: GroupDetailList[1].GroupName: "admins" is listed twice (also GroupDetailList[0])',
   ],
   [
+    'a group name listed twice in two cases (IAM names are not distinguished by case)',
+    { iam: { ...iam, GroupDetailList: [group('Admins', 'AGPA1'), group('admins', 'AGPA2')] } },
+    'iam.json: GroupDetailList[1].GroupName: "admins" is listed twice (also GroupDetailList[0] as "Admins", which IAM does not tell apart by case)',
+  ],
+  [
     'a managed policy listed twice',
     { iam: { ...iam, Policies: [policy('Guard', 'ANPA1'), policy('Guard', 'ANPA2')] } },
     'iam.json: Policies[1].Arn: "arn:aws:iam::111122223333:policy/Guard" is listed twice (also Policies[0])',
