@@ -172,14 +172,14 @@ function principalsAttaching(iam: AuthorizationDetails, policyArn: string): Set<
   const groups = new Set(
     iam.GroupDetailList.filter((g) =>
       (g.AttachedManagedPolicies ?? []).some((p) => p.PolicyArn === policyArn),
-    ).map((g) => g.GroupName),
+    ).map((g) => g.GroupName.toLowerCase()),
   );
   const ids = new Set<string>();
   for (const u of iam.UserDetailList) {
     if (
       (u.AttachedManagedPolicies ?? []).some((p) => p.PolicyArn === policyArn) ||
       u.PermissionsBoundary?.PermissionsBoundaryArn === policyArn ||
-      (u.GroupList ?? []).some((g) => groups.has(g))
+      (u.GroupList ?? []).some((g) => groups.has(g.toLowerCase()))
     ) {
       ids.add(u.UserId);
     }
@@ -234,9 +234,11 @@ export function applyConfigurationItem(
     }
     case 'AWS::IAM::Group': {
       const group = groupFromItem(c);
-      const members = iam.UserDetailList.filter((u) => (u.GroupList ?? []).includes(group.GroupName)).map(
-        (u) => u.UserId,
-      );
+      // Group names are unique regardless of case, and a GroupList entry names its group in any case.
+      const name = group.GroupName.toLowerCase();
+      const members = iam.UserDetailList.filter((u) =>
+        (u.GroupList ?? []).some((g) => g.toLowerCase() === name),
+      ).map((u) => u.UserId);
       return {
         snapshot: {
           ...snapshot,

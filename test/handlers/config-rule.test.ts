@@ -521,6 +521,22 @@ describe('change notifications', () => {
     expect(evaluations).toHaveLength(members.length + 1);
   });
 
+  it('a group change re-evaluates the members that name it in another case (GroupList "developers")', async () => {
+    // Given: the example account, with bob.martin's GroupList entry written in lower case
+    const dir = copyOfExampleAccount(join(work, 'group-case'));
+    const iam = readJson<IamFile>(join(dir, 'iam.json'));
+    const bob = iam.UserDetailList.find((u) => u.UserName === 'bob.martin')!;
+    bob.GroupList = (bob.GroupList ?? []).map((g) => (g === 'Developers' ? 'developers' : g));
+    writeFileSync(join(dir, 'iam.json'), JSON.stringify(iam));
+
+    // When: the Developers group changes
+    await handlerFor(dir)(configEvent('group-change-developers'));
+
+    // Then: bob.martin is a member all the same, and is evaluated
+    const users = posted().filter((e) => e.ComplianceResourceType === 'AWS::IAM::User');
+    expect(users.map((e) => e.ComplianceResourceId)).toContain(userId('bob.martin'));
+  });
+
   it('a managed policy change re-evaluates its attachers, using only the new default version', async () => {
     // Given: DevEnvironmentSessionAccess v4 (default) drops ssm:StartSession; v3 is kept, non-default
     const event = configEvent('policy-change-devenvironmentsessionaccess');
