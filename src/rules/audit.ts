@@ -1,5 +1,14 @@
 import { compileExemptions, type CompliancePolicy } from '../config/compliance-policy';
-import type { CompiledPolicy, Decision, StatementRef } from '../iam';
+import {
+  combineContexts,
+  policyVariableKeys,
+  requestContext,
+  type CompiledPolicy,
+  type Decision,
+  type RequestContext,
+  type StatementRef,
+  type UndeterminedCondition,
+} from '../iam';
 import type {
   Access,
   AuditReport,
@@ -172,6 +181,7 @@ export function audit(
   const countedFor = new Int32Array(classes.length).fill(-1);
   const reasonsByDecision = new WeakMap<Decision, Reason[]>();
   const violations = new Map<PrincipalReport, PrincipalViolations>();
+  const requestedRegion = requestContext({ values: { 'aws:RequestedRegion': snapshot.account.region } });
   const principals = analysis.map((pa, index): PrincipalReport => {
     const p = pa.principal;
     const exempt = exemptions.principal(p.arn);
@@ -192,6 +202,8 @@ export function audit(
     let violating = false;
     let sshViolates = false;
     let portForwardingViolates = false;
+    // What the audit knows of every request of this principal, whatever the instance (made on first use).
+    let known: RequestContext | undefined;
     if (!exempt) {
       for (const d of granted) {
         const found = derived(d);
@@ -199,8 +211,10 @@ export function audit(
         // Conditional access the policy accepts, on instances whose tags were not read: a violation
         // when some tags would allow it outright (fail closed), as `allowed` is once the tags are read.
         if (found.conditionalOnUnreadTags.length && d.verdict === 'allowed') {
+          known ??= combineContexts(requestedRegion, p.context);
+          const context = known;
           const byTags = found.conditionalOnUnreadTags.filter((id) =>
-            mayBeAllowedForSomeTags(pa.instanceDecision(id)),
+            mayBeAllowedForSomeTags(pa.instanceDecision(id), context),
           );
           if (byTags.length) classesViolating = [...classesViolating, ...byTags];
         }
@@ -307,22 +321,30 @@ export function audit(
 
 /**
  * Whether a conditional decision on an instance whose tags were not read may be a definite Allow for
- * some tags: every layer has an Allow that applies outright or only under conditions on the instance's
- * tags, and no Deny applies under conditions the tags cannot decide. Conditions on tags count as
- * satisfiable whatever their values, so the answer errs towards yes (fail closed).
+ * some tags: every layer has an Allow that applies outright or only under conditions that the
+ * instance's tags decide, and no Deny applies under conditions the tags cannot decide. A condition is
+ * decided by the tags when everything else it reads, its key or the policy variables in its values, is
+ * known for this principal (`known`): `"ssm:resourceTag/Team": "${aws:PrincipalTag/Team}"` is not, for
+ * a role whose session tags are unknown, and `"aws:PrincipalTag/Team": "${ssm:resourceTag/Team}"` is,
+ * for a user whose tags are read. Conditions on tags count as satisfiable whatever their values, so
+ * the answer errs towards yes (fail closed).
  */
-function mayBeAllowedForSomeTags(decision: Decision): boolean {
+function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boolean {
   if (decision.decision !== 'conditional') return false;
+  const tagOrKnown = (key: string): boolean => TAG_KEY.test(key) || known.lookup(key).state !== 'unknown';
+  // Undetermined, so it reads something unknown: a tag, when all it reads is tags or known keys.
+  const decidedByTags = (c: UndeterminedCondition): boolean =>
+    tagOrKnown(c.key) && c.values.every((v) => policyVariableKeys(v).every(tagOrKnown));
   const onTagsOnly = (s: StatementRef): boolean =>
     !s.conditional ||
     (!s.undeterminedPatterns?.length &&
       (s.undeterminedConditions ?? []).length > 0 &&
-      (s.undeterminedConditions ?? []).every((c) => TAG_KEY.test(c.key)));
+      (s.undeterminedConditions ?? []).every(decidedByTags));
   const layers = new Set<string>();
   const granting = new Set<string>();
   for (const s of decision.statements) {
     if (s.effect === 'Deny') {
-      if (!onTagsOnly(s) && !(s.undeterminedConditions ?? []).some((c) => TAG_KEY.test(c.key))) return false;
+      if (!onTagsOnly(s) && !(s.undeterminedConditions ?? []).some(decidedByTags)) return false;
       continue;
     }
     layers.add(s.layer);

@@ -128,3 +128,85 @@ describe('with conditionalIsViolation: false, conditional access on an instance 
     );
   });
 });
+
+describe('a tag condition whose other input is unknown, or a condition whose only unknown input is a tag', () => {
+  const TEAM_TAGS = {
+    Tags: [{ Key: 'Team', Value: 'ops', ResourceId: INSTANCE, ResourceType: 'instance' }],
+  };
+  /** The statements in a user's inline policy, the user tagged Team=ops. */
+  function auditUser(statements: readonly object[], tags: object | undefined) {
+    const snapshot = parseSnapshotValues({
+      account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+      instances: {
+        InstanceInformationList: [
+          { InstanceId: INSTANCE, AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
+        ],
+      },
+      ...(tags ? { tags } : {}),
+      iam: {
+        UserDetailList: [
+          {
+            UserName: 'alice',
+            UserId: 'AIDAEXAMPLEALICE',
+            Arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+            Tags: [{ Key: 'Team', Value: 'ops' }],
+            GroupList: [],
+            UserPolicyList: [
+              { PolicyName: 'Sessions', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+            ],
+          },
+        ],
+        GroupDetailList: [],
+        Policies: [],
+        RoleDetailList: [],
+      },
+    });
+    return audit(snapshot, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation: false });
+  }
+
+  it.each<[string, 'role' | 'user', object, object | undefined, 'COMPLIANT' | 'NON_COMPLIANT']>([
+    [
+      "a role's tag condition on its session tag, tags read: conditional on the session",
+      'role',
+      { StringEquals: { 'ssm:resourceTag/Team': '${aws:PrincipalTag/Team}' } },
+      TEAM_TAGS,
+      'COMPLIANT',
+    ],
+    [
+      "a role's tag condition on its session tag, tags not read: no tags allow it outright",
+      'role',
+      { StringEquals: { 'ssm:resourceTag/Team': '${aws:PrincipalTag/Team}' } },
+      undefined,
+      'COMPLIANT',
+    ],
+    [
+      "a user's tag condition on its own tag, tags not read: allowed for some tags",
+      'user',
+      { StringEquals: { 'ssm:resourceTag/Team': '${aws:PrincipalTag/Team}' } },
+      undefined,
+      'NON_COMPLIANT',
+    ],
+    [
+      "a user's own tag compared with the instance's, tags read: allowed",
+      'user',
+      { StringEquals: { 'aws:PrincipalTag/Team': '${ssm:resourceTag/Team}' } },
+      TEAM_TAGS,
+      'NON_COMPLIANT',
+    ],
+    [
+      "a user's own tag compared with the instance's, tags not read: allowed for some tags",
+      'user',
+      { StringEquals: { 'aws:PrincipalTag/Team': '${ssm:resourceTag/Team}' } },
+      undefined,
+      'NON_COMPLIANT',
+    ],
+  ])('%s', (_case, who, condition, tags, compliance) => {
+    // Given SSH allowed on instances under the condition, to a role or to a user tagged Team=ops
+    const statements = [allow(SSH), allow(INSTANCES, condition)];
+    // When the account is audited with conditional access accepted, the instance's tags read or not
+    const report = who === 'role' ? auditWith(statements, tags) : auditUser(statements, tags);
+    // Then the principal and the instance are NON_COMPLIANT only where some tags allow it outright
+    expect(report.principals[0]?.compliance).toBe(compliance);
+    expect(report.instances[0]?.compliance).toBe(compliance);
+  });
+});
