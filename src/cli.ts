@@ -318,10 +318,11 @@ function writeToFile(file: string, chunks: Iterable<string>): void {
  */
 function refuseUnknownProfile(profile: string): void {
   const home = homedir();
+  // As the SDK reads them: a path given as ~/... is under the home directory.
   const files = [
     process.env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
     process.env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
-  ];
+  ].map((file) => (file.startsWith('~/') ? join(home, file.slice(2)) : file));
   const names = new Set<string>();
   for (const file of files) {
     let text: string;

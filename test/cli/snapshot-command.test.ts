@@ -178,6 +178,24 @@ describe('ssm-ssh-audit snapshot --out DIR', () => {
     expect(fake.requests.every((r) => r.accessKeyId === 'AKIDAUDITOR')).toBe(true);
   });
 
+  it('with a --profile in a credentials file given as ~/..., reads the account with it, as the SDK finds it there', async () => {
+    // Given: the credentials file named relative to the home directory, as the SDK and the AWS CLI allow
+    writeFileSync(
+      join(work, 'home-credentials'),
+      '[auditor]\naws_access_key_id = AKIDAUDITOR\naws_secret_access_key = secret\n',
+    );
+    // When: a live audit names the profile
+    const { code, stderr } = await run(
+      ['--live', '--profile', 'auditor', '--region', 'us-east-1', '--format', 'json'],
+      { HOME: work, AWS_SHARED_CREDENTIALS_FILE: '~/home-credentials' },
+    );
+    // Then: the profile is found and its credentials sign the requests
+    expect(stderr).not.toContain('no such profile');
+    expect(code).toBe(0);
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(fake.requests.every((r) => r.accessKeyId === 'AKIDAUDITOR')).toBe(true);
+  });
+
   it('with GetAccountAuthorizationDetails denied, exits 2 with one line naming the API, and writes nothing', async () => {
     // Given: IAM answers AccessDenied (HTTP 403)
     fake.setFaults({ 'iam:GetAccountAuthorizationDetails': { kind: 'access-denied', times: Infinity } });
