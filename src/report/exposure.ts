@@ -11,3 +11,11 @@ export function exposureText(i: InstanceReport): string {
   }
   return `reachable by ${i.exposedTo} non-exempt principal(s)`;
 }
+
+/** The same for the "reachable by" column of the markdown and HTML reports. */
+export function exposureCell(i: InstanceReport): string {
+  if (i.compliance === 'NON_COMPLIANT' && i.exposedTo === 0) {
+    return 'principals missing from the incomplete IAM listing';
+  }
+  return `${i.exposedTo} principal(s)`;
+}

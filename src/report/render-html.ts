@@ -1,4 +1,5 @@
 import { escapeControls } from './escape';
+import { exposureCell } from './exposure';
 import { accessSummary, headline, statementToFix } from './headline';
 import type { AuditReport } from './types';
 
@@ -75,7 +76,7 @@ export function renderHtml(report: AuditReport): string {
       out.push(
         `<tr><td><code>${e(i.instanceId)}</code></td><td>${e(i.agentVersion ?? 'unknown')}</td>` +
           `<td>${e(i.platformName ?? i.platformType ?? 'unknown')}</td><td>${e(i.pingStatus ?? 'unknown')}</td>` +
-          `<td>${i.exposedTo} principal(s)</td></tr>`,
+          `<td>${e(exposureCell(i))}</td></tr>`,
       );
     }
     out.push('</tbody></table>');

@@ -1,4 +1,5 @@
 import { escapeControls } from './escape';
+import { exposureCell } from './exposure';
 import { accessSummary, headline, statementToFix } from './headline';
 import { scopeNote, section, type ReportScope } from './scope';
 import { countText, gapCounts } from './summary';
@@ -99,7 +100,7 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
     out.push('| instance | agent | platform | ping | reachable by |', '|---|---|---|---|---|');
     for (const i of exposed) {
       out.push(
-        `| ${code(i.instanceId)} | ${cell(i.agentVersion ?? 'unknown')} | ${cell(i.platformName ?? i.platformType ?? 'unknown')} | ${cell(i.pingStatus ?? 'unknown')} | ${i.exposedTo} principal(s) |`,
+        `| ${code(i.instanceId)} | ${cell(i.agentVersion ?? 'unknown')} | ${cell(i.platformName ?? i.platformType ?? 'unknown')} | ${cell(i.pingStatus ?? 'unknown')} | ${cell(exposureCell(i))} |`,
       );
     }
   } else out.push(sentence(instances.empty));

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
-import { renderText } from '../../src/report';
+import { renderHtml, renderMarkdown, renderText } from '../../src/report';
 import type { AuditReport } from '../../src/report/types';
 import { audit } from '../../src/rules/audit';
 import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
@@ -41,6 +41,18 @@ describe('an instance NON_COMPLIANT only for the principals a cut-short iam.json
     for (const i of unlisted()) {
       const line = text.split('\n').find((l) => l.includes(i.instanceId) && l.includes('agent'));
       expect(line).toMatch(/principals missing from the incomplete IAM listing may reach it/);
+    }
+  });
+
+  it('is explained the same way in the markdown and HTML reports', () => {
+    const markdown = renderMarkdown(report).split('\n');
+    const html = renderHtml(report).split('\n');
+    for (const i of unlisted()) {
+      for (const lines of [markdown, html]) {
+        const row = lines.find((l) => l.includes(i.instanceId) && /principal/.test(l));
+        expect(row).toMatch(/principals missing from the incomplete IAM listing/);
+        expect(row).not.toMatch(/\b0 principal/);
+      }
     }
   });
 });
