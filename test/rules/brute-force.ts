@@ -1,6 +1,11 @@
+import {
+  compileExemptions,
+  DEFAULT_COMPLIANCE_POLICY,
+  type CompliancePolicy,
+} from '../../src/config/compliance-policy';
 import { combineContexts, evaluate, matchPolicy, requestContext, type Decision } from '../../src/iam';
 import { representativeInstance } from '../../src/rules/audit';
-import { buildInstances } from '../../src/rules/instances';
+import { buildInstances, resourceTagContext, type ManagedInstance } from '../../src/rules/instances';
 import { buildPrincipals } from '../../src/rules/principals';
 import { mostAccess, type Access } from '../../src/rules/session-access';
 import { portDocuments } from '../../src/rules/session-documents';
@@ -12,9 +17,29 @@ import type { AccountSnapshot } from '../../src/snapshot/types';
  */
 export interface BruteForcePrincipal {
   readonly sshOverSessionManager: Access;
-  readonly sshReachableInstances: '*' | string[];
+  readonly sshReachableInstances: '*' | readonly string[];
   readonly portForwarding: Access;
+  readonly compliance: 'COMPLIANT' | 'NON_COMPLIANT';
+  /**
+   * COMPLIANT above, but only for want of tags that no candidate has: conditional access the policy
+   * accepts on an instance whose tags were not read. The audit may fail closed there (NON_COMPLIANT).
+   */
+  readonly mayFailClosed?: true;
 }
+
+export interface BruteForce {
+  readonly principals: Map<string, BruteForcePrincipal>;
+  /** Each listed instance's compliance, by instance id. */
+  readonly instances: Map<string, 'COMPLIANT' | 'NON_COMPLIANT'>;
+  /** The COMPLIANT instances that the audit may report NON_COMPLIANT (see mayFailClosed). */
+  readonly mayFailClosed?: Set<string>;
+}
+
+/**
+ * The tags an instance whose tags were not read might have: per tag key, the values to try (each key
+ * is also tried absent). Every combination is tried, so keep it small. Without any, only no tags.
+ */
+export type TagCandidates = Readonly<Record<string, readonly string[]>>;
 
 function combine(d: Decision, i: Decision): Access {
   if (d.decision === 'denied' || i.decision === 'denied') return 'denied';
@@ -23,17 +48,51 @@ function combine(d: Decision, i: Decision): Access {
   return 'conditional';
 }
 
-export function bruteForce(snapshot: AccountSnapshot): Map<string, BruteForcePrincipal> {
+/** Every assignment of the candidate values (or none) to the candidate keys. */
+function tagAssignments(candidates: TagCandidates): Record<string, string>[] {
+  let out: Record<string, string>[] = [{}];
+  for (const [key, values] of Object.entries(candidates)) {
+    out = out.flatMap((tags) => [tags, ...values.map((v) => ({ ...tags, [key]: v }))]);
+  }
+  return out;
+}
+
+export function bruteForce(
+  snapshot: AccountSnapshot,
+  policy: CompliancePolicy = DEFAULT_COMPLIANCE_POLICY,
+  tagCandidates?: TagCandidates,
+): BruteForce {
   const { principals } = buildPrincipals(snapshot.iam, snapshot.account.id);
   const { instances: inventory } = buildInstances(snapshot);
   // DESIGN.md: with an empty inventory, ask about a representative instance in the account and region.
   const instances = inventory.length ? inventory : [representativeInstance(snapshot.account)];
   const { documents } = portDocuments(snapshot);
+  const exemptions = compileExemptions(policy);
+  const unlistedPrincipals = snapshot.gaps.some((g) => g.source === 'iam');
+  let assignments: Record<string, string>[] | undefined;
   // Every request about the snapshot's instances and documents goes to its region's endpoint.
   const region = requestContext({ values: { 'aws:RequestedRegion': snapshot.account.region } });
   const capable = inventory.filter((i) => i.sshCapable).map((i) => i.instanceId);
+  const instanceExempt = (i: ManagedInstance): boolean =>
+    inventory.includes(i) && exemptions.instance(i.instanceId, i.tags);
+  const exposed = new Set<ManagedInstance>();
+  const maybeExposed = new Set<ManagedInstance>();
   const out = new Map<string, BruteForcePrincipal>();
   for (const p of principals) {
+    const onInstance = (inst: ManagedInstance, context = inst.context): Decision =>
+      evaluate(p.policies, {
+        action: 'ssm:StartSession',
+        resource: inst.arn,
+        context: combineContexts(context, region, p.context),
+      });
+    // Whether some tags of an instance whose tags were not read would allow the request outright.
+    const someTagsAllow = (inst: ManagedInstance): boolean =>
+      (assignments ??= tagAssignments(tagCandidates ?? {})).some(
+        (tags) => onInstance(inst, resourceTagContext(tags)).decision === 'allowed',
+      );
+    const exempt = exemptions.principal(p.arn);
+    let violating = false;
+    let mayFailClosed = false;
     const perDoc = documents.map((doc) => {
       const docDecision = evaluate(
         p.policies,
@@ -48,13 +107,32 @@ export function bruteForce(snapshot: AccountSnapshot): Map<string, BruteForcePri
           : {},
       );
       return instances.map((inst) => {
-        const instDecision = evaluate(p.policies, {
-          action: 'ssm:StartSession',
-          resource: inst.arn,
-          context: combineContexts(inst.context, region, p.context),
-        });
-        const access = combine(docDecision, instDecision);
-        return { inst, access: doc.placeholder && access !== 'denied' ? ('unknown' as Access) : access };
+        const combined = combine(docDecision, onInstance(inst));
+        const access = doc.placeholder && combined !== 'denied' ? ('unknown' as Access) : combined;
+        // Compliance: access that the policy does not accept, on an instance that is not exempt.
+        // Conditional access it accepts is a violation all the same on an instance whose tags were not
+        // read when some tags would allow it outright (fail closed).
+        const onUnreadTags =
+          access === 'conditional' &&
+          !policy.conditionalIsViolation &&
+          inst.tags === undefined &&
+          inventory.includes(inst) &&
+          docDecision.decision === 'allowed';
+        const violation =
+          access === 'allowed' ||
+          access === 'unknown' ||
+          (access === 'conditional' && policy.conditionalIsViolation) ||
+          (onUnreadTags && someTagsAllow(inst));
+        if (!exempt && !instanceExempt(inst)) {
+          if (violation) {
+            violating = true;
+            exposed.add(inst);
+          } else if (onUnreadTags) {
+            mayFailClosed = true;
+            maybeExposed.add(inst);
+          }
+        }
+        return { inst, access };
       });
     });
     const sshIndex = documents.findIndex((d) => d.ssh);
@@ -69,7 +147,24 @@ export function bruteForce(snapshot: AccountSnapshot): Map<string, BruteForcePri
       portForwarding: mostAccess(
         perDoc.filter((_, i) => i !== sshIndex).flatMap((rows) => rows.map((r) => r.access)),
       ),
+      compliance: violating ? 'NON_COMPLIANT' : 'COMPLIANT',
+      ...(mayFailClosed && !violating ? { mayFailClosed: true as const } : {}),
     });
   }
-  return out;
+  const compliance = new Map(
+    inventory.map((i) => [
+      i.instanceId,
+      i.sshCapable && !instanceExempt(i) && (exposed.has(i) || unlistedPrincipals)
+        ? ('NON_COMPLIANT' as const)
+        : ('COMPLIANT' as const),
+    ]),
+  );
+  const mayFail = inventory.filter(
+    (i) => compliance.get(i.instanceId) === 'COMPLIANT' && i.sshCapable && maybeExposed.has(i),
+  );
+  return {
+    principals: out,
+    instances: compliance,
+    ...(mayFail.length ? { mayFailClosed: new Set(mayFail.map((i) => i.instanceId)) } : {}),
+  };
 }

@@ -132,13 +132,14 @@ describe('instance classes on unusual ids and pattern texts', () => {
     ],
   ])('gives the per-instance answer with %s', (_name, ids, documents) => {
     const s = snapshot(ids, documents);
-    const expected = bruteForce(s).get(`arn:aws:iam::${ACCOUNT}:role/ops`);
+    const expected = bruteForce(s).principals.get(`arn:aws:iam::${ACCOUNT}:role/ops`);
     const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
     const role = report.principals[0];
     expect({
       sshOverSessionManager: role?.sshOverSessionManager,
       sshReachableInstances: role?.sshReachableInstances,
       portForwarding: role?.portForwarding,
+      compliance: role?.compliance,
     }).toEqual(expected);
   });
 });
@@ -215,7 +216,7 @@ describe('instance classes on a tag key with a space, read through a policy vari
     const alice = audit(s, DEFAULT_COMPLIANCE_POLICY).principals[0];
     expect(alice?.sshReachableInstances).toEqual(['i-1']);
     expect(alice?.sshReachableInstances).toEqual(
-      bruteForce(s).get(`arn:aws:iam::${ACCOUNT}:user/alice`)?.sshReachableInstances,
+      bruteForce(s).principals.get(`arn:aws:iam::${ACCOUNT}:user/alice`)?.sshReachableInstances,
     );
   });
 });
@@ -247,13 +248,14 @@ describe('instance classes on a tag condition whose ARN value AWS documents two 
       ],
     });
     // Then SSH is unknown (i-1), as the per-instance evaluation says, whichever instance comes first
-    const expected = bruteForce(s).get(`arn:aws:iam::${ACCOUNT}:role/ops`);
+    const expected = bruteForce(s).principals.get(`arn:aws:iam::${ACCOUNT}:role/ops`);
     expect(expected?.sshOverSessionManager).toBe('unknown');
     const role = audit(s, DEFAULT_COMPLIANCE_POLICY).principals[0];
     expect({
       sshOverSessionManager: role?.sshOverSessionManager,
       sshReachableInstances: role?.sshReachableInstances,
       portForwarding: role?.portForwarding,
+      compliance: role?.compliance,
     }).toEqual(expected);
   });
 });

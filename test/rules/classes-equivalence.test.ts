@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { DEFAULT_COMPLIANCE_POLICY, type CompliancePolicy } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
 import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
 import type { AccountSnapshot } from '../../src/snapshot/types';
-import { bruteForce } from './brute-force';
+import { bruteForce, type BruteForce } from './brute-force';
 
 /**
  * The audit groups instances into classes and caches statement matches. Property: on any account,
@@ -16,6 +16,17 @@ const REGION = 'us-east-1';
 const IDS = ['i-0aaaaaaaaaaaaaaa1', 'i-0aaaaaaaaaaaaaaa2', 'i-0bbbbbbbbbbbbbbb3', 'mi-0ccccccccccccccc4'];
 const TEAMS = ['red', 'blue'];
 
+const OWNERS = [ACCOUNT, '444455556666', `arn:aws:iam::${ACCOUNT}:role/role1`];
+const COST_CENTERS = ['A', 'B'];
+/** The tags an instance whose tags were not read might have (see bruteForce). */
+const TAG_CANDIDATES = {
+  Team: TEAMS,
+  Name: ['web-1', 'db-1'],
+  // A tag value is any text: the ArnLike pattern's own text matches it under both readings.
+  Owner: [...OWNERS, 'arn:aws:iam:*:role/role1'],
+  'cost center': COST_CENTERS,
+};
+
 const resourcePattern = fc.constantFrom(
   '*',
   'arn:aws:ec2:*:*:instance/*',
@@ -24,10 +35,16 @@ const resourcePattern = fc.constantFrom(
   'arn:aws:ssm:*:*:managed-instance/*',
   'arn:aws:ssm:*:*:document/AWS-StartSSHSession',
   'arn:aws:ssm:*:*:document/AWS-StartPortForwarding*',
+  'arn:aws:ssm:*:*:document/AWS-StartPortForwardingSessionToSocket',
+  'arn:aws:ssm:*:*:document/Acme-*',
   `arn:aws:ssm:${REGION}:${ACCOUNT}:document/*`,
   'arn:aws:ssm:*:*:document/*',
   'arn:aws:ec2:*:*:instance/${aws:username}',
-  'arn:aws:ec2:*:*:instance/${aws:username}',
+  // Short patterns whose segment-final * may run past colons: two readings.
+  'arn:aws:ssm:*:document/AWS-StartSSHSession',
+  'arn:aws:ec2:*:instance/i-0a*',
+  // A tag key with a space, through a variable.
+  'arn:aws:ec2:*:*:instance/${aws:ResourceTag/cost center}',
 );
 const condition = fc.constantFrom(
   undefined,
@@ -42,20 +59,46 @@ const condition = fc.constantFrom(
   { Null: { 'ssm:resourceTag/Team': 'true' } },
   { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
   { StringLike: { 'ssm:resourceTag/Name': 'web-*' } },
+  // The requested region is the snapshot's.
+  { StringEquals: { 'aws:RequestedRegion': REGION } },
+  { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+  { StringNotEquals: { 'aws:RequestedRegion': [REGION, 'us-west-2'] } },
+  { StringLike: { 'aws:RequestedRegion': 'us-*' } },
+  { StringEqualsIfExists: { 'aws:RequestedRegion': 'eu-west-1' } },
+  // ARN values whose segment-final * may run past colons: two readings.
+  { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam:*:role/role1' } },
+  { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam:*:role/role1' } },
+  { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:*` } },
+  { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam:*:user/*' } },
+  { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/role1' } },
+  { ArnNotLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/*' } },
+  { ArnLike: { 'aws:ResourceTag/Owner': 'arn:aws:iam::*:role/role1' } },
+  // Tag keys with a space, in the key and through variables.
+  { StringEquals: { 'ssm:resourceTag/cost center': 'A' } },
+  { StringEquals: { 'ssm:resourceTag/cost center': '${aws:PrincipalTag/cost center}' } },
+  { StringEquals: { 'aws:PrincipalTag/cost center': '${aws:ResourceTag/cost center}' } },
+  { StringEquals: { 'aws:PrincipalTag/cost center': "${ssm:resourceTag/cost center, 'A'}" } },
 );
 const statement = fc.record({
   Effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
   Action: fc.constantFrom('ssm:StartSession', 'ssm:*', '*', 's3:GetObject'),
   Resource: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }),
   Condition: condition,
+  // Two conditions in one block are ANDed.
+  More: condition,
 });
 const policyDocument = fc.array(statement, { minLength: 1, maxLength: 3 }).map((statements) => ({
   Version: '2012-10-17',
-  Statement: statements.map(({ Condition, ...s }) => (Condition ? { ...s, Condition } : s)),
+  Statement: statements.map(({ Condition, More, ...s }) => {
+    const merged = { ...(More ?? {}), ...(Condition ?? {}) };
+    return Object.keys(merged).length ? { ...s, Condition: merged } : s;
+  }),
 }));
 
 const account = fc.record({
   managed: fc.array(policyDocument, { minLength: 2, maxLength: 2 }),
+  // A managed policy whose DefaultVersionId names another version than IsDefaultVersion marks.
+  versionMismatch: fc.constantFrom(undefined, undefined, undefined, 0, 1),
   roles: fc.array(
     fc.record({
       inline: fc.array(policyDocument, { maxLength: 2 }),
@@ -73,23 +116,38 @@ const account = fc.record({
     fc.record({
       inline: fc.array(policyDocument, { minLength: 1, maxLength: 2 }),
       name: fc.constantFrom(...IDS, 'alice'),
+      team: fc.constantFrom(undefined, ...TEAMS),
+      costCenter: fc.constantFrom(undefined, ...COST_CENTERS),
+      // Group names are matched whatever the case.
+      groups: fc.subarray(['Ops', 'ops', 'OPS', 'Devs']),
     }),
     {
       maxLength: 3,
     },
   ),
+  groups: fc.record({ Ops: fc.array(policyDocument, { maxLength: 1 }), Devs: fc.subarray([0, 1]) }),
   instances: fc.array(
     fc.record({
       id: fc.constantFrom(...IDS),
       agent: fc.constantFrom('3.3.1957.0', '2.3.612.0'),
       team: fc.constantFrom(undefined, ...TEAMS),
-      web: fc.boolean(),
+      web: fc.constantFrom(true, false, undefined),
+      owner: fc.constantFrom(undefined, ...OWNERS),
+      costCenter: fc.constantFrom(undefined, ...COST_CENTERS),
     }),
     { maxLength: 5 },
   ),
-  tagsKnown: fc.boolean(),
+  // Read, missing, cut short (NextToken), or read but leaving hybrid nodes out.
+  tags: fc.constantFrom('read', 'missing', 'truncated', 'hybrid-unread'),
   tier: fc.constantFrom('standard', 'advanced', undefined),
   documentsListed: fc.boolean(),
+  conditionalIsViolation: fc.boolean(),
+  exemptInstances: fc.constantFrom(
+    undefined,
+    { ids: [IDS[0] as string], tags: {} },
+    { ids: [], tags: { Team: 'red' } },
+  ),
+  exemptPrincipals: fc.constantFrom([], [`arn:aws:iam::${ACCOUNT}:role/role0`]),
 });
 
 type Generated = typeof account extends fc.Arbitrary<infer T> ? T : never;
@@ -97,6 +155,20 @@ type Generated = typeof account extends fc.Arbitrary<infer T> ? T : never;
 function toSnapshot(g: Generated): AccountSnapshot {
   const instances = [...new Map(g.instances.map((i) => [i.id, i])).values()];
   const doc = (d: unknown, encoded: boolean) => (encoded ? encodeURIComponent(JSON.stringify(d)) : d);
+  const managedArn = (m: number) => `arn:aws:iam::${ACCOUNT}:policy/Managed${m}`;
+  const attached = (ms: readonly number[]) =>
+    ms.map((m) => ({ PolicyName: `Managed${m}`, PolicyArn: managedArn(m) }));
+  const tag = (id: string, Key: string, Value: string | undefined) =>
+    Value === undefined
+      ? []
+      : [
+          {
+            Key,
+            Value,
+            ResourceId: id,
+            ResourceType: id.startsWith('mi-') ? 'managed-instance' : 'instance',
+          },
+        ];
   return parseSnapshotValues({
     account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
     iam: {
@@ -106,8 +178,29 @@ function toSnapshot(g: Generated): AccountSnapshot {
         UserId: `AIDAEXAMPLE${n}`,
         Arn: `arn:aws:iam::${ACCOUNT}:user/${u.name}`,
         UserPolicyList: u.inline.map((d, k) => ({ PolicyName: `u${n}p${k}`, PolicyDocument: d })),
+        // One group listed once, in whichever case.
+        GroupList: [...new Map(u.groups.map((name) => [name.toLowerCase(), name])).values()],
+        Tags: [
+          ...(u.team ? [{ Key: 'team', Value: u.team }] : []),
+          ...(u.costCenter ? [{ Key: 'cost center', Value: u.costCenter }] : []),
+        ],
       })),
-      GroupDetailList: [],
+      GroupDetailList: [
+        {
+          GroupName: 'Ops',
+          GroupId: 'AGPAEXAMPLEOPS',
+          Arn: `arn:aws:iam::${ACCOUNT}:group/Ops`,
+          GroupPolicyList: g.groups.Ops.map((d, k) => ({ PolicyName: `g${k}`, PolicyDocument: d })),
+          AttachedManagedPolicies: [],
+        },
+        {
+          GroupName: 'Devs',
+          GroupId: 'AGPAEXAMPLEDEVS',
+          Arn: `arn:aws:iam::${ACCOUNT}:group/Devs`,
+          GroupPolicyList: [],
+          AttachedManagedPolicies: attached(g.groups.Devs),
+        },
+      ],
       RoleDetailList: g.roles.map((r, n) => ({
         RoleName: `role${n}`,
         RoleId: `AROAEXAMPLE${n}`,
@@ -115,25 +208,23 @@ function toSnapshot(g: Generated): AccountSnapshot {
         RolePolicyList: r.inline.map((d, k) => ({
           PolicyName: `r${n}p${k}`,
           PolicyDocument: doc(d, r.encoded),
-          // Shared managed policies: principals with the same ones share verdicts inside the audit.
-          AttachedManagedPolicies: r.attached.map((m) => ({
-            PolicyName: `Managed${m}`,
-            PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/Managed${m}`,
-          })),
-          ...(r.boundary !== undefined
-            ? {
-                PermissionsBoundary: {
-                  PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
-                  PermissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/Managed${r.boundary}`,
-                },
-              }
-            : {}),
         })),
+        // Shared managed policies: principals with the same ones share verdicts inside the audit.
+        AttachedManagedPolicies: attached(r.attached),
+        ...(r.boundary !== undefined
+          ? {
+              PermissionsBoundary: {
+                PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+                PermissionsBoundaryArn: managedArn(r.boundary),
+              },
+            }
+          : {}),
         Tags: r.team ? [{ Key: 'team', Value: r.team }] : [],
       })),
       Policies: g.managed.map((d, m) => ({
         PolicyName: `Managed${m}`,
-        Arn: `arn:aws:iam::${ACCOUNT}:policy/Managed${m}`,
+        Arn: managedArn(m),
+        DefaultVersionId: g.versionMismatch === m ? 'v2' : 'v1',
         PolicyVersionList: [{ Document: doc(d, m === 1), VersionId: 'v1', IsDefaultVersion: true }],
       })),
     },
@@ -146,13 +237,22 @@ function toSnapshot(g: Generated): AccountSnapshot {
       })),
     },
     ...(g.tier ? { activationTier: { ServiceSetting: { SettingValue: g.tier } } } : {}),
-    ...(g.tagsKnown
+    ...(g.tags !== 'missing'
       ? {
           tags: {
-            Tags: instances.flatMap((i) => [
-              ...(i.team ? [{ Key: 'Team', Value: i.team, ResourceId: i.id, ResourceType: 'instance' }] : []),
-              { Key: 'Name', Value: i.web ? 'web-1' : 'db-1', ResourceId: i.id, ResourceType: 'instance' },
-            ]),
+            Tags: instances
+              .filter((i) => g.tags !== 'hybrid-unread' || !i.id.startsWith('mi-'))
+              .flatMap((i) => [
+                ...tag(i.id, 'Team', i.team),
+                ...tag(i.id, 'Name', i.web === undefined ? undefined : i.web ? 'web-1' : 'db-1'),
+                ...tag(i.id, 'Owner', i.owner),
+                ...tag(i.id, 'cost center', i.costCenter),
+              ]),
+            // The snapshot command's record of the hybrid nodes whose tags it read, tagged or not.
+            ...(g.tags === 'read'
+              ? { ManagedInstanceIds: instances.filter((i) => i.id.startsWith('mi-')).map((i) => i.id) }
+              : {}),
+            ...(g.tags === 'truncated' ? { NextToken: 'more' } : {}),
           },
         }
       : {}),
@@ -166,18 +266,65 @@ function toSnapshot(g: Generated): AccountSnapshot {
   });
 }
 
-function auditView(snapshot: AccountSnapshot) {
-  const report = audit(snapshot, DEFAULT_COMPLIANCE_POLICY);
-  return new Map(
-    report.principals.map((p) => [
-      p.arn,
-      {
-        sshOverSessionManager: p.sshOverSessionManager,
-        sshReachableInstances: p.sshReachableInstances,
-        portForwarding: p.portForwarding,
-      },
-    ]),
-  );
+function policyOf(g: Generated): CompliancePolicy {
+  return {
+    ...DEFAULT_COMPLIANCE_POLICY,
+    conditionalIsViolation: g.conditionalIsViolation,
+    exemptPrincipals: [...g.exemptPrincipals],
+    ...(g.exemptInstances
+      ? {
+          exemptInstances: {
+            ids: [...g.exemptInstances.ids],
+            tags: { ...g.exemptInstances.tags } as Record<string, string>,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The brute force's answers, taking the audit's NON_COMPLIANT where the brute force says COMPLIANT only
+ * for want of tags it did not try, and the audit fails closed (see mayBeAllowedForSomeTags in audit.ts).
+ */
+function expected(actual: BruteForce, brute: BruteForce): BruteForce {
+  return {
+    principals: new Map(
+      [...brute.principals].map(([arn, { mayFailClosed, ...p }]) => [
+        arn,
+        mayFailClosed && actual.principals.get(arn)?.compliance === 'NON_COMPLIANT'
+          ? { ...p, compliance: 'NON_COMPLIANT' as const }
+          : p,
+      ]),
+    ),
+    instances: new Map(
+      [...brute.instances].map(([id, c]) => [
+        id,
+        brute.mayFailClosed?.has(id) && actual.instances.get(id) === 'NON_COMPLIANT' ? 'NON_COMPLIANT' : c,
+      ]),
+    ),
+  };
+}
+
+/** What the brute force computes, as the audit reports it. */
+function auditView(
+  snapshot: AccountSnapshot,
+  policy: CompliancePolicy = DEFAULT_COMPLIANCE_POLICY,
+): BruteForce {
+  const report = audit(snapshot, policy);
+  return {
+    principals: new Map(
+      report.principals.map((p) => [
+        p.arn,
+        {
+          sshOverSessionManager: p.sshOverSessionManager,
+          sshReachableInstances: p.sshReachableInstances,
+          portForwarding: p.portForwarding,
+          compliance: p.compliance,
+        },
+      ]),
+    ),
+    instances: new Map(report.instances.map((i) => [i.instanceId, i.compliance])),
+  };
 }
 
 /**
@@ -332,13 +479,19 @@ describe('instance classes and caches', () => {
   it('give the same answers as per-instance evaluation on 1,000 random accounts', () => {
     fc.assert(
       fc.property(account, (g) => {
-        // Given a random account
+        // Given a random account and compliance policy
         const snapshot = toSnapshot(g);
+        const policy = policyOf(g);
         // When audited with classes, and evaluated straightforwardly
-        // Then every principal's SSH, reachable instances and port forwarding agree
-        expect(auditView(snapshot)).toEqual(bruteForce(snapshot));
+        // Then every principal's SSH, reachable instances, port forwarding and compliance agree, and
+        // so does every instance's compliance
+        const actual = auditView(snapshot, policy);
+        expect(actual).toEqual(expected(actual, bruteForce(snapshot, policy, TAG_CANDIDATES)));
       }),
-      { numRuns: 1000, seed: 20261123 },
+      {
+        numRuns: Number(process.env.EQUIVALENCE_RUNS ?? 1000),
+        seed: Number(process.env.EQUIVALENCE_SEED ?? 20261123),
+      },
     );
   });
 
