@@ -321,30 +321,54 @@ export function audit(
 
 /**
  * Whether a conditional decision on an instance whose tags were not read may be a definite Allow for
- * some tags: every layer has an Allow that applies outright or only under conditions that the
- * instance's tags decide, and no Deny applies under conditions the tags cannot decide. A condition is
- * decided by the tags when everything else it reads, its key or the policy variables in its values, is
- * known for this principal (`known`): `"ssm:resourceTag/Team": "${aws:PrincipalTag/Team}"` is not, for
- * a role whose session tags are unknown, and `"aws:PrincipalTag/Team": "${ssm:resourceTag/Team}"` is,
- * for a user whose tags are read. Conditions on tags count as satisfiable whatever their values, so
- * the answer errs towards yes (fail closed).
+ * some tags: every layer has an Allow that applies outright or only under conditions and patterns that
+ * the instance's tags decide, and no Deny applies under conditions the tags cannot decide. A condition
+ * or pattern is decided by the tags when it reads a tag, through its key (`ssm:resourceTag/Team`) or a
+ * policy variable (`aws:PrincipalArn` equal to `${aws:ResourceTag/Owner}`, a Resource ending in
+ * `${aws:ResourceTag/x}`), and everything else it reads is known for this principal (`known`):
+ * `"ssm:resourceTag/Team": "${aws:PrincipalTag/Team}"` is not, for a role whose session tags are
+ * unknown, and `"aws:PrincipalTag/Team": "${ssm:resourceTag/Team}"` is, for a user whose tags are read;
+ * nor is a condition that the tag's absence satisfies (`StringNotEquals`, `...IfExists`). A Deny that
+ * reads a tag at all may not apply. Tags count as able to take any value or none, so the answer errs
+ * towards yes (fail closed).
  */
 function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boolean {
   if (decision.decision !== 'conditional') return false;
   const tagOrKnown = (key: string): boolean => TAG_KEY.test(key) || known.lookup(key).state !== 'unknown';
-  // Undetermined, so it reads something unknown: a tag, when all it reads is tags or known keys.
-  const decidedByTags = (c: UndeterminedCondition): boolean =>
-    tagOrKnown(c.key) && c.values.every((v) => policyVariableKeys(v).every(tagOrKnown));
-  const onTagsOnly = (s: StatementRef): boolean =>
-    !s.conditional ||
-    (!s.undeterminedPatterns?.length &&
-      (s.undeterminedConditions ?? []).length > 0 &&
-      (s.undeterminedConditions ?? []).every(decidedByTags));
+  const readsOf = (c: UndeterminedCondition): string[] => [
+    c.key,
+    ...c.values.flatMap((v) => policyVariableKeys(v)),
+  ];
+  const readsTag = (keys: readonly string[]): boolean => keys.some((k) => TAG_KEY.test(k));
+  // An Allow's condition some tags satisfy outright: one that reads a tag and nothing else unknown, or
+  // one on a tag key that the key's absence satisfies (IfExists, a negated operator, ForAllValues, Null).
+  const allowDecided = (c: UndeterminedCondition): boolean =>
+    (readsTag(readsOf(c)) && readsOf(c).every(tagOrKnown)) ||
+    (TAG_KEY.test(c.key) && /IfExists|Not|^Null|ForAllValues/.test(c.operator));
+  const patternDecided = (pattern: string): boolean => {
+    const keys = policyVariableKeys(pattern);
+    return readsTag(keys) && keys.every(tagOrKnown);
+  };
+  const onTagsOnly = (s: StatementRef): boolean => {
+    if (!s.conditional) return true;
+    const conditions = s.undeterminedConditions ?? [];
+    const patterns = s.undeterminedPatterns ?? [];
+    return (
+      conditions.length + patterns.length > 0 &&
+      conditions.every(allowDecided) &&
+      patterns.every(patternDecided)
+    );
+  };
   const layers = new Set<string>();
   const granting = new Set<string>();
   for (const s of decision.statements) {
     if (s.effect === 'Deny') {
-      if (!onTagsOnly(s) && !(s.undeterminedConditions ?? []).some(decidedByTags)) return false;
+      // A Deny that reads a tag may not apply for some tags, whatever else it reads (fail closed).
+      if (
+        !(s.undeterminedConditions ?? []).some((c) => readsTag(readsOf(c))) &&
+        !(s.undeterminedPatterns ?? []).some((p) => readsTag(policyVariableKeys(p)))
+      )
+        return false;
       continue;
     }
     layers.add(s.layer);

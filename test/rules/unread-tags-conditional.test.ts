@@ -82,6 +82,27 @@ describe('with conditionalIsViolation: false, conditional access on an instance 
       'NON_COMPLIANT',
     ],
     [
+      "an unconditional Allow and a Deny on a tag equal to the role's unknown session tag, tags not read: without the tag the Deny does not apply",
+      [
+        allow(SSH),
+        allow(INSTANCES),
+        deny(INSTANCES, {
+          StringEquals: { 'ssm:resourceTag/cost center': '${aws:PrincipalTag/cost center}' },
+        }),
+      ],
+      undefined,
+      'NON_COMPLIANT',
+    ],
+    [
+      "an Allow on a tag that differs from the role's unknown session tag, tags not read: without the tag it applies",
+      [
+        allow(SSH),
+        allow(INSTANCES, { StringNotEquals: { 'ssm:resourceTag/Team': '${aws:PrincipalTag/Team}' } }),
+      ],
+      undefined,
+      'NON_COMPLIANT',
+    ],
+    [
       'an Allow on MFA only, tags not read: conditional whatever the tags',
       [allow(SSH), allow(INSTANCES, MFA)],
       undefined,
@@ -107,6 +128,27 @@ describe('with conditionalIsViolation: false, conditional access on an instance 
       'an Allow on a tag, the document only with MFA, tags not read',
       [allow(SSH, MFA), allow(INSTANCES, DEV)],
       undefined,
+      'COMPLIANT',
+    ],
+    [
+      'an Allow on the role ARN equal to a tag, through a policy variable, tags not read',
+      [allow(SSH), allow(INSTANCES, { StringEquals: { 'aws:PrincipalArn': '${aws:ResourceTag/Owner}' } })],
+      undefined,
+      'NON_COMPLIANT',
+    ],
+    [
+      'an Allow on the role ARN equal to a tag, through a policy variable, the tag read and another',
+      [allow(SSH), allow(INSTANCES, { StringEquals: { 'aws:PrincipalArn': '${aws:ResourceTag/Owner}' } })],
+      {
+        Tags: [
+          {
+            Key: 'Owner',
+            Value: 'arn:aws:iam::444455556666:role/ops',
+            ResourceId: INSTANCE,
+            ResourceType: 'instance',
+          },
+        ],
+      },
       'COMPLIANT',
     ],
     [
