@@ -335,7 +335,9 @@ describe('FailedEvaluations in the PutEvaluations response', () => {
     async (_case, failure) => {
       // Given: Config reports one failure that names no evaluation of the request
       config.on(PutEvaluationsCommand).resolves({
-        FailedEvaluations: [{ ...failure, ComplianceType: 'NON_COMPLIANT', OrderingTimestamp: new Date() }],
+        FailedEvaluations: [
+          { ...failure, ComplianceType: 'NON_COMPLIANT', OrderingTimestamp: new Date() } as Evaluation,
+        ],
       });
 
       // When / Then: the failure is surfaced, with the response as its cause

@@ -66,7 +66,7 @@ const cases: readonly (readonly [string, () => Promise<unknown>, string, boolean
         logger: logger(),
         configClient: () => new ConfigServiceClient({ region: 'us-east-1' }),
       })(
-        { ...configEvent('scheduled-notification'), invokingEvent: undefined } as never,
+        { ...configEvent<Json>('scheduled-notification'), invokingEvent: undefined } as never,
         lambdaContext('ssm-ssh-audit-prod-configRule'),
       ),
     'InvalidEventError',
