@@ -15,7 +15,7 @@
  *
  * Usage: node bench/run.js [--scales 0.25,0.5,1,2] [--runs 3] [--timeout 300] [--seed 42] [--keep]
  *        node bench/run.js --check   (scale 1, one run; exit 1 when the ratio is above 3, the peak RSS
- *                                     above 512 MB, or the CLI fails)
+ *                                     above 512 MB, or the CLI or the parse floor fails)
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -464,6 +464,7 @@ function main() {
     const r = results[0];
     const problems = [];
     if (!r.cli) problems.push(`the CLI failed: ${r.failure}`);
+    if (!r.floor) problems.push('the parse floor could not be measured, so neither could the ratio');
     if (r.ratio !== undefined && r.ratio > CHECK_MAX_RATIO)
       problems.push(`ratio CLI / floor ${r.ratio.toFixed(2)} > ${CHECK_MAX_RATIO}`);
     if (r.rssKB !== undefined && r.rssKB / 1024 > CHECK_MAX_RSS_MB)
