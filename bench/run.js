@@ -7,6 +7,7 @@
  * - the parse floor: a bare node process that reads and JSON.parses the same seven files;
  * - the CLI: `node bin/ssm-ssh-audit.js --input DIR --format json --output FILE`, from process start to
  *   exit, with its peak RSS and (when it prints them under SSM_SSH_AUDIT_TIMINGS=1) its phase times;
+ *   the floor and the CLI run in turn, one run each, so that both meet the same load;
  * - the ratio CLI / floor: how far the audit is from the cost of merely reading its input.
  * Times are wall clock around spawnSync, best of --runs. It builds nothing: run `npm run build` first.
  *
@@ -248,13 +249,6 @@ function benchScale(scale, o, work, gnuTime, log) {
   const generateMs = Number(process.hrtime.bigint() - t) / 1e6;
   log(`scale ${scale}: generated ${(generated.bytes / 1e6).toFixed(1)} MB in ${fmtMs(generateMs)}`);
 
-  const floorRuns = [];
-  for (let i = 0; i < o.runs; i++) {
-    floorRuns.push(runNode(['-e', FLOOR_SCRIPT, dir], { gnuTime, rssFile, timeoutMs: o.timeoutMs }));
-  }
-  const floor = best(floorRuns);
-  log(`scale ${scale}: parse floor ${floor ? fmtMs(floor.ms) : `failed (${floorRuns[0].failure})`}`);
-
   const cliArgs = [BIN, '--input', dir, '--format', 'json', '--output', report];
   const cliOptions = {
     gnuTime,
@@ -263,11 +257,19 @@ function benchScale(scale, o, work, gnuTime, log) {
     env: { SSM_SSH_AUDIT_TIMINGS: '1' },
     timeoutMs: o.timeoutMs,
   };
+  // The floor and the CLI take turns, one run each, so that both meet the same load on a shared
+  // machine and each is the best of as many runs as the other.
+  const floorRuns = [];
   const cliRuns = [];
   const notes = [];
   let summary;
   let reportBytes;
   for (let i = 0; i < o.runs; i++) {
+    const floorRun = runNode(['-e', FLOOR_SCRIPT, dir], { gnuTime, rssFile, timeoutMs: o.timeoutMs });
+    floorRuns.push(floorRun);
+    log(
+      `scale ${scale}: parse floor run ${i + 1}: ${fmtMs(floorRun.ms)}${floorRun.failure ? ` FAILED (${floorRun.failure})` : ''}`,
+    );
     rmSync(report, { force: true });
     const run = runNode(cliArgs, cliOptions);
     cliRuns.push(run);
@@ -281,13 +283,16 @@ function benchScale(scale, o, work, gnuTime, log) {
       break;
     }
     if (run.ms > SLOW_RUN_MS && i + 1 < o.runs) {
-      notes.push(`one run instead of ${o.runs}: the first took ${fmtMs(run.ms)} (> ${SLOW_RUN_MS / 1000} s)`);
+      notes.push(
+        `one run of each instead of ${o.runs}: the first CLI run took ${fmtMs(run.ms)} (> ${SLOW_RUN_MS / 1000} s)`,
+      );
       break;
     }
   }
   rmSync(report, { force: true });
   if (!o.keep) rmSync(dir, { recursive: true, force: true });
 
+  const floor = best(floorRuns);
   const cli = best(cliRuns);
   const failed = cliRuns.find((r) => r.failure);
   return {
