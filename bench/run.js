@@ -397,7 +397,15 @@ function linearity(results) {
     const describe = (label, ta, tb) => {
       if (!(ta > 0) || !(tb > 0)) return undefined;
       const k = Math.log(tb / ta) / Math.log(scaleRatio);
-      const verdict = k <= 1.15 ? 'linear' : k <= 1.5 ? 'slightly superlinear' : 'superlinear';
+      // A k below 0 says the larger account ran faster: noise on this shared machine, not growth.
+      const verdict =
+        k < 0
+          ? 'faster at the larger scale: noise'
+          : k <= 1.15
+            ? 'at most linear'
+            : k <= 1.5
+              ? 'slightly superlinear'
+              : 'superlinear';
       return `${label} ×${(tb / ta).toFixed(2)} (k = ${k.toFixed(2)}, ${verdict})`;
     };
     const parts = [
