@@ -5,4 +5,9 @@ export * from './managed-policy';
 export * from './pattern';
 export * from './policy-document';
 export * from './tri';
-export { evaluateCondition, UnknownConditionOperatorError, type CompiledCondition } from './conditions';
+export {
+  compileCondition,
+  evaluateCondition,
+  UnknownConditionOperatorError,
+  type CompiledCondition,
+} from './conditions';

@@ -1,6 +1,8 @@
 import { compileExemptions, type CompliancePolicy } from '../config/compliance-policy';
 import {
   combineContexts,
+  compileCondition,
+  evaluateCondition,
   policyVariableKeys,
   requestContext,
   type CompiledPolicy,
@@ -344,7 +346,7 @@ function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boo
   // one on a tag key that the key's absence satisfies (IfExists, a negated operator, ForAllValues, Null).
   const allowDecided = (c: UndeterminedCondition): boolean =>
     (readsTag(readsOf(c)) && readsOf(c).every(tagOrKnown)) ||
-    (TAG_KEY.test(c.key) && /IfExists|Not|^Null|ForAllValues/.test(c.operator));
+    (TAG_KEY.test(c.key) && satisfiedWhenMissing(c));
   const patternDecided = (pattern: string): boolean => {
     const keys = policyVariableKeys(pattern);
     return readsTag(keys) && keys.every(tagOrKnown);
@@ -375,6 +377,16 @@ function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boo
     if (onTagsOnly(s)) granting.add(s.layer);
   }
   return layers.size > 0 && granting.size === layers.size;
+}
+
+/**
+ * Whether a condition holds when its key is missing from the request, as the evaluator reads its
+ * operator: whatever the case of its text (`stringNotEquals`), and with a `ForAnyValue:` qualifier
+ * false even on a negated or `...IfExists` operator (`ForAnyValue:StringNotEquals`).
+ */
+function satisfiedWhenMissing(c: UndeterminedCondition): boolean {
+  const compiled = compileCondition(c.operator, c.key, c.values, { variables: true });
+  return evaluateCondition(compiled, requestContext({ absent: [c.key] })) === 'yes';
 }
 
 /** One gap per source: what the loader and the rules say about the same missing data, together. */

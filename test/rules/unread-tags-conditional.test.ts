@@ -252,3 +252,28 @@ describe('a tag condition whose other input is unknown, or a condition whose onl
     expect(report.instances[0]?.compliance).toBe(compliance);
   });
 });
+
+describe("an operator the tag's absence satisfies, read as the evaluator reads it", () => {
+  const TEAM_IS_SESSION_TAG = { 'ssm:resourceTag/Team': '${aws:PrincipalTag/Team}' };
+  it.each<[string, string, 'COMPLIANT' | 'NON_COMPLIANT']>([
+    // Operators are matched whatever their case: without the tag these apply.
+    ['stringnotequals', 'stringnotequals', 'NON_COMPLIANT'],
+    ['StringEqualsifexists', 'StringEqualsifexists', 'NON_COMPLIANT'],
+    ['forallvalues:StringEquals', 'forallvalues:StringEquals', 'NON_COMPLIANT'],
+    // ForAnyValue: is false on a missing key, negated or IfExists alike: no tags allow it outright.
+    ['ForAnyValue:StringNotEquals', 'ForAnyValue:StringNotEquals', 'COMPLIANT'],
+    ['ForAnyValue:StringEqualsIfExists', 'ForAnyValue:StringEqualsIfExists', 'COMPLIANT'],
+  ])(
+    "an Allow with %s on a tag and the role's unknown session tag, tags not read",
+    (_case, operator, compliance) => {
+      // Given an Allow on the instances under the operator, comparing a tag with an unknown session tag
+      const statements = [allow(SSH), allow(INSTANCES, { [operator]: TEAM_IS_SESSION_TAG })];
+      // When the account is audited without the instance's tags, conditional access accepted
+      const report = auditWith(statements, undefined);
+      // Then the role and the instance are NON_COMPLIANT exactly when the tag's absence allows it
+      expect(report.principals[0]?.sshOverSessionManager).toBe('conditional');
+      expect(report.principals[0]?.compliance).toBe(compliance);
+      expect(report.instances[0]?.compliance).toBe(compliance);
+    },
+  );
+});
