@@ -345,8 +345,17 @@ function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boo
   // An Allow's condition some tags satisfy outright: one that reads a tag and nothing else unknown, or
   // one on a tag key that the key's absence satisfies (IfExists, a negated operator, ForAllValues, Null).
   const allowDecided = (c: UndeterminedCondition): boolean =>
-    (readsTag(readsOf(c)) && readsOf(c).every(tagOrKnown)) ||
-    (TAG_KEY.test(c.key) && satisfiedWhenMissing(c));
+    (tagOrKnown(c.key) && valuesDecided(c)) || (TAG_KEY.test(c.key) && satisfiedWhenMissing(c));
+  // The values of a key are ORed: one value that reads nothing else unknown is enough, `["${aws:
+  // PrincipalTag/Team}", "red"]` on a tag, except for a negated operator, which must miss them all.
+  const valuesDecided = (c: UndeterminedCondition): boolean => {
+    const keyReadsTag = TAG_KEY.test(c.key);
+    const decided = (v: string): boolean => policyVariableKeys(v).every(tagOrKnown);
+    const readsTagOf = (v: string): boolean => keyReadsTag || readsTag(policyVariableKeys(v));
+    return isNegated(c)
+      ? c.values.every(decided) && c.values.some(readsTagOf)
+      : c.values.some((v) => decided(v) && readsTagOf(v));
+  };
   const patternDecided = (pattern: string): boolean => {
     const keys = policyVariableKeys(pattern);
     return readsTag(keys) && keys.every(tagOrKnown);
@@ -358,7 +367,9 @@ function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boo
     return (
       conditions.length + patterns.length > 0 &&
       conditions.every(allowDecided) &&
-      patterns.every(patternDecided)
+      // The patterns of a Resource list are ORed: one the tags decide is enough (for a NotResource
+      // list, which must miss them all, this errs towards yes).
+      (patterns.length === 0 || patterns.some(patternDecided))
     );
   };
   const layers = new Set<string>();
@@ -387,6 +398,11 @@ function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boo
 function satisfiedWhenMissing(c: UndeterminedCondition): boolean {
   const compiled = compileCondition(c.operator, c.key, c.values, { variables: true });
   return evaluateCondition(compiled, requestContext({ absent: [c.key] })) === 'yes';
+}
+
+/** Whether a condition's operator is a negated one (`StringNotEquals`, `NotIpAddress`, ...). */
+function isNegated(c: UndeterminedCondition): boolean {
+  return compileCondition(c.operator, c.key, c.values, { variables: true }).operator?.negated === true;
 }
 
 /** One gap per source: what the loader and the rules say about the same missing data, together. */

@@ -14,13 +14,13 @@ const SSH = 'arn:aws:ssm:*:*:document/AWS-StartSSHSession';
 const INSTANCES = 'arn:aws:ec2:*:*:instance/*';
 const DEV = { StringEquals: { 'ssm:resourceTag/Environment': 'dev' } };
 const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
-const allow = (resource: string, condition?: object): object => ({
+const allow = (resource: string | readonly string[], condition?: object): object => ({
   Effect: 'Allow',
   Action: 'ssm:StartSession',
   Resource: resource,
   ...(condition ? { Condition: condition } : {}),
 });
-const deny = (resource: string, condition: object): object => ({
+const deny = (resource: string | readonly string[], condition: object): object => ({
   ...allow(resource, condition),
   Effect: 'Deny',
 });
@@ -276,4 +276,46 @@ describe("an operator the tag's absence satisfies, read as the evaluator reads i
       expect(report.instances[0]?.compliance).toBe(compliance);
     },
   );
+});
+
+describe('values and Resource patterns are ORed: one that the tags decide is enough', () => {
+  it.each<[string, object[], 'COMPLIANT' | 'NON_COMPLIANT']>([
+    [
+      "an Allow on a tag equal to the role's unknown session tag or to red: red allows it",
+      [
+        allow(SSH),
+        allow(INSTANCES, { StringEquals: { 'ssm:resourceTag/Team': ['${aws:PrincipalTag/Team}', 'red'] } }),
+      ],
+      'NON_COMPLIANT',
+    ],
+    [
+      "an Allow on the instance named by the role's unknown session tag or by its Name tag",
+      [
+        allow(SSH),
+        allow([
+          'arn:aws:ec2:*:*:instance/${aws:PrincipalTag/Host}',
+          'arn:aws:ec2:*:*:instance/${aws:ResourceTag/Name}',
+        ]),
+      ],
+      'NON_COMPLIANT',
+    ],
+    [
+      'an Allow on the role ARN differing from both its unknown session tag and a tag: a negated operator must miss both',
+      [
+        allow(SSH),
+        allow(INSTANCES, {
+          StringNotEquals: { 'aws:PrincipalArn': ['${aws:PrincipalTag/Owner}', '${aws:ResourceTag/Owner}'] },
+        }),
+      ],
+      'COMPLIANT',
+    ],
+  ])('%s, tags not read', (_case, statements, compliance) => {
+    // Given the role's statements, the instance's tags not read
+    // When the account is audited with conditional access accepted
+    const report = auditWith(statements, undefined);
+    // Then the role and the instance are as expected
+    expect(report.principals[0]?.sshOverSessionManager).toBe('conditional');
+    expect(report.principals[0]?.compliance).toBe(compliance);
+    expect(report.instances[0]?.compliance).toBe(compliance);
+  });
 });
