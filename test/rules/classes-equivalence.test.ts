@@ -476,7 +476,8 @@ describe('instance classes and caches', () => {
     );
   });
 
-  it('give the same answers as per-instance evaluation on 1,000 random accounts', () => {
+  const runs = Number(process.env.EQUIVALENCE_RUNS ?? 1000);
+  it(`give the same answers as per-instance evaluation on ${runs.toLocaleString('en-US')} random accounts`, () => {
     fc.assert(
       fc.property(account, (g) => {
         // Given a random account and compliance policy
@@ -489,7 +490,7 @@ describe('instance classes and caches', () => {
         expect(actual).toEqual(expected(actual, bruteForce(snapshot, policy, TAG_CANDIDATES)));
       }),
       {
-        numRuns: Number(process.env.EQUIVALENCE_RUNS ?? 1000),
+        numRuns: runs,
         seed: Number(process.env.EQUIVALENCE_SEED ?? 20261123),
       },
     );
