@@ -69,6 +69,16 @@ export function messageSize(message: SnsMessage): number {
   return size;
 }
 
+/**
+ * Fewer bytes than the whole text report can take: it lists every NON_COMPLIANT principal by ARN on
+ * a line of its own. Enough to tell, without rendering it, that a large account's text cannot fit.
+ */
+function textAtLeast(report: AuditReport): number {
+  let bytes = 0;
+  for (const p of report.principals) if (p.compliance === 'NON_COMPLIANT') bytes += p.arn.length + 4;
+  return bytes;
+}
+
 export function buildSnsMessage(
   report: AuditReport,
   options: SnsMessageOptions = {},
@@ -76,12 +86,14 @@ export function buildSnsMessage(
   const limit = options.limit ?? SNS_MESSAGE_LIMIT;
   const hint = options.fullReportHint ?? 'Run the on-demand function or the CLI for the full report.';
   const subject = subjectFor(report);
-  const fullText = renderText(report);
+  // The whole text report, rendered only when it may be sent: for a large account it is megabytes.
+  let fullText: string | undefined;
+  const wholeText = (): string => (fullText ??= renderText(report));
   // The message holds the report's JSON, escaped: a report whose plain JSON is over the limit cannot
   // fit, and is not built (for a large account it is hundreds of megabytes).
   const mayFit = (r: AuditReport): boolean => jsonBytesWithin(r, limit) <= limit;
   if (mayFit(report)) {
-    const full = build(report, fullText, subject);
+    const full = build(report, wholeText(), subject);
     if (messageSize(full) <= limit) return { ...full, summarized: false };
   }
 
@@ -92,8 +104,8 @@ export function buildSnsMessage(
   const overhead = messageSize(build(summarize(0), '', subject)) - 2;
   const textRoom = Math.floor((limit - overhead) * 0.4);
   const text =
-    Buffer.byteLength(JSON.stringify(fullText)) <= textRoom
-      ? fullText
+    textAtLeast(report) <= textRoom && Buffer.byteLength(JSON.stringify(wholeText())) <= textRoom
+      ? wholeText()
       : largestFitting(
           report,
           (keep) => {

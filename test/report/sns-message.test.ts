@@ -4,6 +4,7 @@ import { buildSnsMessage, messageSize, SNS_MESSAGE_LIMIT, subjectFor } from '../
 import type { AuditReport } from '../../src/report/types';
 import { audit } from '../../src/rules/audit';
 import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+import * as renderTextModule from '../../src/report/render-text';
 import { CONTROLS, HOSTILE_INPUTS, VISIBLE } from './hostile';
 
 let example: AuditReport;
@@ -47,6 +48,29 @@ describe('the SNS message of the nightly report', () => {
     };
     expect(summary.gaps.length + summary.omitted.gaps).toBe(3000);
     expect(summary.complete).toBe(false);
+  });
+
+  it('does not render the whole text report when its non-compliant principals alone outgrow the room', () => {
+    // Given 3,000 non-compliant principals: their ARNs alone are more text than the message holds
+    const nonCompliant = example.principals.find((p) => p.compliance === 'NON_COMPLIANT')!;
+    const principals = Array.from({ length: 3000 }, (_, n) => ({
+      ...nonCompliant,
+      arn: `${nonCompliant.arn}-${n}`,
+      name: `${nonCompliant.name}-${n}`,
+    }));
+    const report: AuditReport = { ...example, principals };
+    const render = jest.spyOn(renderTextModule, 'renderText');
+    try {
+      // When the message is built
+      const message = buildSnsMessage(report);
+      // Then it is a summary, and no text was rendered of more principals than a summary keeps
+      expect(message.summarized).toBe(true);
+      const rendered = render.mock.calls.map(([r]) => r.principals.length);
+      expect(rendered.length).toBeGreaterThan(0);
+      expect(Math.max(...rendered)).toBeLessThan(principals.length);
+    } finally {
+      render.mockRestore();
+    }
   });
 
   describe('shows control characters a hybrid node reports as visible escapes in the email text', () => {
