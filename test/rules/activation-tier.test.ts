@@ -1,6 +1,7 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
 import { parseSnapshotValues, type SnapshotValues } from '../../src/snapshot/parse-snapshot';
+import { ACCOUNT, ACCOUNT_FILE, ADMINISTRATOR_ACCESS_POLICY } from './one-role-account';
 
 /**
  * The activation tier is one setting per account and Region. Changing it back from advanced to standard
@@ -10,12 +11,11 @@ import { parseSnapshotValues, type SnapshotValues } from '../../src/snapshot/par
  * advanced-instances tier to the standard-instances tier"). Until the change completes, the hybrid
  * nodes may still be advanced, and so still able to take Session Manager sessions.
  */
-const ACCOUNT = '111122223333';
 const NODE = 'mi-0a1b2c3d4e5f67890';
 
 function snapshotWithTier(status: 'PendingUpdate' | 'Customized' | 'Default', value: string): SnapshotValues {
   return {
-    account: { Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor`, Region: 'us-east-1' },
+    account: ACCOUNT_FILE,
     iam: {
       UserDetailList: [],
       GroupDetailList: [],
@@ -31,27 +31,7 @@ function snapshotWithTier(status: 'PendingUpdate' | 'Customized' | 'Default', va
           ],
         },
       ],
-      Policies: [
-        {
-          PolicyName: 'AdministratorAccess',
-          PolicyId: 'ANPAIWMBCKSKIEE64ZLYK',
-          Arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
-          Path: '/',
-          DefaultVersionId: 'v1',
-          AttachmentCount: 1,
-          IsAttachable: true,
-          PolicyVersionList: [
-            {
-              Document: {
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-              },
-              VersionId: 'v1',
-              IsDefaultVersion: true,
-            },
-          ],
-        },
-      ],
+      Policies: [ADMINISTRATOR_ACCESS_POLICY],
     },
     instances: {
       InstanceInformationList: [

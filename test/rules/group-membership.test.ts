@@ -1,22 +1,18 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
 import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+import { ACCOUNT, ACCOUNT_FILE, ONE_INSTANCE } from './one-role-account';
 
 /**
  * A user gets the inline and attached policies of every group in its GroupList, which names groups
  * by GroupName. IAM names are not distinguished by case ("you cannot create resources named both
  * "MyResource" and "myresource""), so a GroupList entry names the group whatever its case.
  */
-const ACCOUNT = '111122223333';
 
 function auditMember(groupList: readonly string[], groupName: string) {
   const snapshot = parseSnapshotValues({
-    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-    instances: {
-      InstanceInformationList: [
-        { InstanceId: 'i-0123456789abcdef0', AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
-      ],
-    },
+    account: ACCOUNT_FILE,
+    instances: ONE_INSTANCE,
     iam: {
       UserDetailList: [
         {

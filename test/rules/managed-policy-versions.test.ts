@@ -1,13 +1,13 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
 import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+import { ACCOUNT, ACCOUNT_FILE, ADMINISTRATOR_ACCESS_POLICY, ONE_INSTANCE } from './one-role-account';
 
 /**
  * Only the default version of a managed policy counts. get-account-authorization-details says which
  * one it is twice, in the policy's DefaultVersionId and in its PolicyVersionList's IsDefaultVersion;
  * when the two disagree, nothing says which document IAM enforces, and the principal is unknown.
  */
-const ACCOUNT = '111122223333';
 const GUARDRAIL_ARN = `arn:aws:iam::${ACCOUNT}:policy/SshGuardrail`;
 
 const DENY_SSH = {
@@ -29,12 +29,8 @@ const DENY_NOTHING = {
 /** One role with AdministratorAccess and the SshGuardrail policy, whose v1 denies every session and v2 none. */
 function auditGuardrail(defaultVersionId: string, isDefault: { v1: boolean; v2: boolean }) {
   const snapshot = parseSnapshotValues({
-    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-    instances: {
-      InstanceInformationList: [
-        { InstanceId: 'i-0123456789abcdef0', AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
-      ],
-    },
+    account: ACCOUNT_FILE,
+    instances: ONE_INSTANCE,
     iam: {
       UserDetailList: [],
       GroupDetailList: [],
@@ -53,27 +49,7 @@ function auditGuardrail(defaultVersionId: string, isDefault: { v1: boolean; v2: 
         },
       ],
       Policies: [
-        {
-          PolicyName: 'AdministratorAccess',
-          PolicyId: 'ANPAIWMBCKSKIEE64ZLYK',
-          Arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
-          Path: '/',
-          DefaultVersionId: 'v1',
-          AttachmentCount: 1,
-          PermissionsBoundaryUsageCount: 0,
-          IsAttachable: true,
-          PolicyVersionList: [
-            {
-              Document: {
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-              },
-              VersionId: 'v1',
-              IsDefaultVersion: true,
-              CreateDate: '2015-02-06T18:39:46+00:00',
-            },
-          ],
-        },
+        ADMINISTRATOR_ACCESS_POLICY,
         {
           PolicyName: 'SshGuardrail',
           PolicyId: 'ANPAEXAMPLEGUARDRAIL0',

@@ -1,26 +1,62 @@
 import { DEFAULT_COMPLIANCE_POLICY, type CompliancePolicy } from '../../src/config/compliance-policy';
 import type { AuditReport } from '../../src/report/types';
 import { audit } from '../../src/rules/audit';
-import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+import { parseSnapshotValues, type SnapshotValues } from '../../src/snapshot/parse-snapshot';
 
-/** The account of auditOneRole's snapshot. */
+/** The pieces of the small accounts the rule tests audit one statement or setting in. */
+
+/** The account of these snapshots. */
 export const ACCOUNT = '111122223333';
+
+/** account.json: the account in us-east-1, as `aws sts get-caller-identity` and the region give it. */
+export const ACCOUNT_FILE = {
+  Account: ACCOUNT,
+  Region: 'us-east-1',
+  Arn: `arn:aws:iam::${ACCOUNT}:user/auditor`,
+};
+
+/** The one SSH-capable EC2 instance of these snapshots. */
+export const INSTANCE = 'i-0123456789abcdef0';
+
+/** instances.json with that instance alone. */
+export const ONE_INSTANCE = {
+  InstanceInformationList: [
+    { InstanceId: INSTANCE, AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
+  ],
+};
+
+/** AdministratorAccess as get-account-authorization-details lists it in Policies. */
+export const ADMINISTRATOR_ACCESS_POLICY = {
+  PolicyName: 'AdministratorAccess',
+  PolicyId: 'ANPAIWMBCKSKIEE64ZLYK',
+  Arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+  Path: '/',
+  DefaultVersionId: 'v1',
+  AttachmentCount: 1,
+  IsAttachable: true,
+  PolicyVersionList: [
+    {
+      Document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+      VersionId: 'v1',
+      IsDefaultVersion: true,
+    },
+  ],
+};
 
 /**
  * The audit of the smallest account a statement can be judged in: us-east-1, one SSH-capable EC2
- * instance, and one role, `ops`, whose one inline policy holds `statements`.
+ * instance (with `tags`, when given, as tags.json), and one role, `ops`, whose one inline policy holds
+ * `statements`.
  */
 export function auditOneRole(
   statements: readonly object[],
   policy: CompliancePolicy = DEFAULT_COMPLIANCE_POLICY,
+  tags?: SnapshotValues['tags'],
 ): AuditReport {
   const snapshot = parseSnapshotValues({
-    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-    instances: {
-      InstanceInformationList: [
-        { InstanceId: 'i-0123456789abcdef0', AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
-      ],
-    },
+    account: ACCOUNT_FILE,
+    instances: ONE_INSTANCE,
+    ...(tags ? { tags } : {}),
     iam: {
       UserDetailList: [],
       GroupDetailList: [],

@@ -1,6 +1,7 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
 import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
+import { ACCOUNT, ACCOUNT_FILE, auditOneRole, INSTANCE, ONE_INSTANCE } from './one-role-account';
 
 /**
  * `conditionalIsViolation: false` accepts access that depends on the request (MFA, source IP, ...). It
@@ -8,8 +9,6 @@ import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
  * are, that access may be `allowed`. Such an instance and principal are NON_COMPLIANT (fail closed),
  * and conditional access that stays conditional whatever the tags is still accepted.
  */
-const ACCOUNT = '111122223333';
-const INSTANCE = 'i-0123456789abcdef0';
 const SSH = 'arn:aws:ssm:*:*:document/AWS-StartSSHSession';
 const INSTANCES = 'arn:aws:ec2:*:*:instance/*';
 const DEV = { StringEquals: { 'ssm:resourceTag/Environment': 'dev' } };
@@ -26,31 +25,7 @@ const deny = (resource: string | readonly string[], condition: object): object =
 });
 
 function auditWith(statements: readonly object[], tags: object | undefined) {
-  const snapshot = parseSnapshotValues({
-    account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-    instances: {
-      InstanceInformationList: [
-        { InstanceId: INSTANCE, AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
-      ],
-    },
-    ...(tags ? { tags } : {}),
-    iam: {
-      UserDetailList: [],
-      GroupDetailList: [],
-      Policies: [],
-      RoleDetailList: [
-        {
-          RoleName: 'ops',
-          RoleId: 'AROAEXAMPLEOPS',
-          Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
-          RolePolicyList: [
-            { PolicyName: 'Sessions', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
-          ],
-        },
-      ],
-    },
-  });
-  return audit(snapshot, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation: false });
+  return auditOneRole(statements, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation: false }, tags);
 }
 
 const PROD_TAGS = {
@@ -178,12 +153,8 @@ describe('a tag condition whose other input is unknown, or a condition whose onl
   /** The statements in a user's inline policy, the user tagged Team=ops. */
   function auditUser(statements: readonly object[], tags: object | undefined) {
     const snapshot = parseSnapshotValues({
-      account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-      instances: {
-        InstanceInformationList: [
-          { InstanceId: INSTANCE, AgentVersion: '3.3.1957.0', ResourceType: 'EC2Instance' },
-        ],
-      },
+      account: ACCOUNT_FILE,
+      instances: ONE_INSTANCE,
       ...(tags ? { tags } : {}),
       iam: {
         UserDetailList: [
