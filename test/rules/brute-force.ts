@@ -9,6 +9,7 @@ import { buildInstances, resourceTagContext, type ManagedInstance } from '../../
 import { buildPrincipals } from '../../src/rules/principals';
 import { mostAccess, type Access } from '../../src/rules/session-access';
 import { portDocuments } from '../../src/rules/session-documents';
+import type { AuditReport } from '../../src/report/types';
 import type { AccountSnapshot } from '../../src/snapshot/types';
 
 /**
@@ -33,6 +34,24 @@ export interface BruteForce {
   readonly instances: Map<string, 'COMPLIANT' | 'NON_COMPLIANT'>;
   /** The COMPLIANT instances that the audit may report NON_COMPLIANT (see mayFailClosed). */
   readonly mayFailClosed?: Set<string>;
+}
+
+/** What the brute force computes, read off an audit report: the two are compared in this shape. */
+export function reportAsBruteForce(report: AuditReport): BruteForce {
+  return {
+    principals: new Map(
+      report.principals.map((p) => [
+        p.arn,
+        {
+          sshOverSessionManager: p.sshOverSessionManager,
+          sshReachableInstances: p.sshReachableInstances,
+          portForwarding: p.portForwarding,
+          compliance: p.compliance,
+        },
+      ]),
+    ),
+    instances: new Map(report.instances.map((i) => [i.instanceId, i.compliance])),
+  };
 }
 
 /**

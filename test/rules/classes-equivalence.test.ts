@@ -5,7 +5,7 @@ import { DEFAULT_COMPLIANCE_POLICY, type CompliancePolicy } from '../../src/conf
 import { audit } from '../../src/rules/audit';
 import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
 import type { AccountSnapshot } from '../../src/snapshot/types';
-import { bruteForce, type BruteForce } from './brute-force';
+import { bruteForce, reportAsBruteForce, type BruteForce } from './brute-force';
 
 /**
  * The audit groups instances into classes and caches statement matches. Property: on any account,
@@ -310,21 +310,7 @@ function auditView(
   snapshot: AccountSnapshot,
   policy: CompliancePolicy = DEFAULT_COMPLIANCE_POLICY,
 ): BruteForce {
-  const report = audit(snapshot, policy);
-  return {
-    principals: new Map(
-      report.principals.map((p) => [
-        p.arn,
-        {
-          sshOverSessionManager: p.sshOverSessionManager,
-          sshReachableInstances: p.sshReachableInstances,
-          portForwarding: p.portForwarding,
-          compliance: p.compliance,
-        },
-      ]),
-    ),
-    instances: new Map(report.instances.map((i) => [i.instanceId, i.compliance])),
-  };
+  return reportAsBruteForce(audit(snapshot, policy));
 }
 
 /**
