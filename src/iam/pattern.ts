@@ -149,6 +149,8 @@ export class CompiledPattern {
   readonly ambiguous: boolean;
   private readonly tokens: readonly Token[];
   private readonly flavour: PatternFlavour;
+  /** An `arn` pattern with fewer than six segments (fewer than five literal colons). */
+  private readonly shortArn: boolean;
   private readonly flags: string;
   private staticRegex: RegExp | undefined;
   private broadRegex: RegExp | undefined;
@@ -166,14 +168,11 @@ export class CompiledPattern {
       !options.ignoreCase && this.tokens.every((t) => t.kind === 'text')
         ? this.tokens.map((t) => (t as { text: string }).text).join('')
         : undefined;
-    this.ambiguous =
+    // Counted once: a pattern with variables builds its expression on every match.
+    this.shortArn =
       this.flavour === 'arn' &&
-      this.literalColons() < 5 &&
-      this.tokens.some((t, i) => t.kind === 'star' && this.segmentFinal(i));
-  }
-
-  private literalColons(): number {
-    return this.tokens.reduce((n, t) => n + (t.kind === 'text' ? t.text.split(':').length - 1 : 0), 0);
+      this.tokens.reduce((n, t) => n + (t.kind === 'text' ? t.text.split(':').length - 1 : 0), 0) < 5;
+    this.ambiguous = this.shortArn && this.tokens.some((t, i) => t.kind === 'star' && this.segmentFinal(i));
   }
 
   /** Whether the token at `index` is followed by a colon: the last character of its segment. */
@@ -255,7 +254,7 @@ export class CompiledPattern {
   ): string {
     const arn = this.flavour === 'arn';
     let segment = 0;
-    const shortPattern = arn && this.literalColons() < 5;
+    const shortPattern = this.shortArn;
     let out = '^';
     // V8 refuses a regular expression with an unbroken literal run of more than 32,767 characters.
     // Policy text and the values of policy variables (a user name, a tag) can add up to more, so a
