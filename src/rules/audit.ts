@@ -29,6 +29,7 @@ import type { PrincipalViolations } from './rule';
 import { describeSessionLogging } from './session-logging';
 import {
   analyzeSessionAccess,
+  requestedRegionContext,
   mostAccess,
   START_SESSION,
   targetFor,
@@ -87,7 +88,8 @@ export function audit(
     (c) => c.representative.tags === undefined && !representative.includes(c.representative),
   );
 
-  const analysis = analyzeSessionAccess(inventory.principals, documents, classes, snapshot.account.region);
+  const requestedRegion = requestedRegionContext(snapshot.account.region);
+  const analysis = analyzeSessionAccess(inventory.principals, documents, classes, requestedRegion);
   const violation = (a: Access): boolean =>
     a === 'allowed' || a === 'unknown' || (a === 'conditional' && policy.conditionalIsViolation);
 
@@ -183,7 +185,6 @@ export function audit(
   const countedFor = new Int32Array(classes.length).fill(-1);
   const reasonsByDecision = new WeakMap<Decision, Reason[]>();
   const violations = new Map<PrincipalReport, PrincipalViolations>();
-  const requestedRegion = requestContext({ values: { 'aws:RequestedRegion': snapshot.account.region } });
   const principals = analysis.map((pa, index): PrincipalReport => {
     const p = pa.principal;
     const exempt = exemptions.principal(p.arn);

@@ -371,19 +371,11 @@ class Analysis {
   private readonly verdictArrays = new Map<string, readonly Verdict[]>();
   private readonly accessArrays = new WeakMap<readonly Verdict[], Map<string, readonly Access[]>>();
 
-  /**
-   * The region every request of the audit is sent to: a session on an instance or with a document of
-   * the snapshot's region can only be started through that region's endpoint, so `aws:RequestedRegion`
-   * is known, not a request value that varies.
-   */
-  private readonly requestedRegion: RequestContext;
-
   constructor(
     readonly classes: readonly InstanceClass[],
     readonly documents: readonly PortDocument[],
-    region: string,
+    private readonly requestedRegion: RequestContext,
   ) {
-    this.requestedRegion = requestContext({ values: { 'aws:RequestedRegion': region } });
     this.partitions = new ClassPartitions(classes);
     this.classKeys = classes.map((c) => `class:${c.id}`);
   }
@@ -560,12 +552,25 @@ class PrincipalDocumentAccess implements DocumentAccess {
   }
 }
 
+/**
+ * The region every request of the audit is sent to: a session on an instance or with a document of
+ * the snapshot's region can only be started through that region's endpoint, so `aws:RequestedRegion`
+ * is known, not a request value that varies.
+ */
+export function requestedRegionContext(region: string): RequestContext {
+  return requestContext({ values: { 'aws:RequestedRegion': region } });
+}
+
+/**
+ * Each principal's access to each document and instance class. `requestedRegion` holds
+ * `aws:RequestedRegion` (see `requestedRegionContext`), known for every request of the audit.
+ */
 export function analyzeSessionAccess(
   principals: readonly Principal[],
   documents: readonly PortDocument[],
   classes: readonly InstanceClass[],
-  region: string,
+  requestedRegion: RequestContext,
 ): PrincipalAccess[] {
-  const analysis = new Analysis(classes, documents, region);
+  const analysis = new Analysis(classes, documents, requestedRegion);
   return principals.map((principal) => new PrincipalSessionAccess(principal, analysis));
 }
