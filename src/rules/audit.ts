@@ -346,14 +346,14 @@ function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boo
   // An Allow's condition some tags satisfy outright: one that reads a tag and nothing else unknown, or
   // one on a tag key that the key's absence satisfies (IfExists, a negated operator, ForAllValues, Null).
   const allowDecided = (c: UndeterminedCondition): boolean =>
-    (tagOrKnown(c.key) && valuesDecided(c)) || (TAG_KEY.test(c.key) && satisfiedWhenMissing(c));
+    (tagOrKnown(c.key) && valuesDecided(c)) || (TAG_KEY.test(c.key) && compiledOf(c).whenMissing);
   // The values of a key are ORed: one value that reads nothing else unknown is enough, `["${aws:
   // PrincipalTag/Team}", "red"]` on a tag, except for a negated operator, which must miss them all.
   const valuesDecided = (c: UndeterminedCondition): boolean => {
     const keyReadsTag = TAG_KEY.test(c.key);
     const decided = (v: string): boolean => policyVariableKeys(v).every(tagOrKnown);
     const readsTagOf = (v: string): boolean => keyReadsTag || readsTag(policyVariableKeys(v));
-    return isNegated(c)
+    return compiledOf(c).negated
       ? c.values.every(decided) && c.values.some(readsTagOf)
       : c.values.some((v) => decided(v) && readsTagOf(v));
   };
@@ -392,18 +392,24 @@ function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boo
 }
 
 /**
- * Whether a condition holds when its key is missing from the request, as the evaluator reads its
- * operator: whatever the case of its text (`stringNotEquals`), and with a `ForAnyValue:` qualifier
- * false even on a negated or `...IfExists` operator (`ForAnyValue:StringNotEquals`).
+ * Of an undetermined condition, worked out once (the engine shares each between all the principals
+ * and instance classes whose decisions cite it): whether its operator is a negated one
+ * (`StringNotEquals`, `NotIpAddress`, ...), and whether it holds when its key is missing from the
+ * request, as the evaluator reads the operator: whatever the case of its text (`stringNotEquals`), and
+ * with a `ForAnyValue:` qualifier false even on a negated or `...IfExists` operator.
  */
-function satisfiedWhenMissing(c: UndeterminedCondition): boolean {
-  const compiled = compileCondition(c.operator, c.key, c.values, { variables: true });
-  return evaluateCondition(compiled, requestContext({ absent: [c.key] })) === 'yes';
-}
-
-/** Whether a condition's operator is a negated one (`StringNotEquals`, `NotIpAddress`, ...). */
-function isNegated(c: UndeterminedCondition): boolean {
-  return compileCondition(c.operator, c.key, c.values, { variables: true }).operator?.negated === true;
+const conditionFacts = new WeakMap<UndeterminedCondition, { negated: boolean; whenMissing: boolean }>();
+function compiledOf(c: UndeterminedCondition): { negated: boolean; whenMissing: boolean } {
+  let facts = conditionFacts.get(c);
+  if (!facts) {
+    const compiled = compileCondition(c.operator, c.key, c.values, { variables: true });
+    facts = {
+      negated: compiled.operator?.negated === true,
+      whenMissing: evaluateCondition(compiled, requestContext({ absent: [c.key] })) === 'yes',
+    };
+    conditionFacts.set(c, facts);
+  }
+  return facts;
 }
 
 /** One gap per source: what the loader and the rules say about the same missing data, together. */
