@@ -5,17 +5,19 @@ import type { InstanceReport } from './types';
  * NON_COMPLIANT with none counted, the principals a cut-short iam.json did not list. "Reachable by 0
  * principal(s)" would contradict the verdict it explains.
  */
+export const MISSING_PRINCIPALS = 'principals missing from the incomplete IAM listing';
+
+/** NON_COMPLIANT though no listed principal is counted: only the unlisted ones may reach it. */
+export const reachedOnlyByUnlisted = (i: InstanceReport): boolean =>
+  i.compliance === 'NON_COMPLIANT' && i.exposedTo === 0;
+
 export function exposureText(i: InstanceReport): string {
-  if (i.compliance === 'NON_COMPLIANT' && i.exposedTo === 0) {
-    return 'principals missing from the incomplete IAM listing may reach it';
-  }
-  return `reachable by ${i.exposedTo} non-exempt principal(s)`;
+  return reachedOnlyByUnlisted(i)
+    ? `${MISSING_PRINCIPALS} may reach it`
+    : `reachable by ${i.exposedTo} non-exempt principal(s)`;
 }
 
 /** The same for the "reachable by" column of the markdown and HTML reports. */
 export function exposureCell(i: InstanceReport): string {
-  if (i.compliance === 'NON_COMPLIANT' && i.exposedTo === 0) {
-    return 'principals missing from the incomplete IAM listing';
-  }
-  return `${i.exposedTo} principal(s)`;
+  return reachedOnlyByUnlisted(i) ? MISSING_PRINCIPALS : `${i.exposedTo} principal(s)`;
 }

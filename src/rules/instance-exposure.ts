@@ -1,3 +1,4 @@
+import { MISSING_PRINCIPALS, reachedOnlyByUnlisted } from '../report/exposure';
 import type { Rule } from './rule';
 
 /** SSH-capable instances that non-exempt principals can reach with unaudited sessions. */
@@ -18,11 +19,9 @@ export const instanceExposureRule: Rule = {
         resourceType: 'AWS::SSM::ManagedInstanceInventory',
         resourceId: i.instanceId,
         resourceArn: i.arn,
-        message:
-          i.exposedTo === 0
-            ? // NON_COMPLIANT with nobody counted: iam.json was cut short (see exposureText).
-              `${i.instanceId} (${i.sshCapability}) may be reached by principals missing from the incomplete IAM listing through unaudited SSH or port-forwarding sessions.`
-            : `${i.instanceId} (${i.sshCapability}) can be reached by ${i.exposedTo} non-exempt principal(s) through unaudited SSH or port-forwarding sessions.`,
+        message: reachedOnlyByUnlisted(i)
+          ? `${i.instanceId} (${i.sshCapability}) may be reached by ${MISSING_PRINCIPALS} through unaudited SSH or port-forwarding sessions.`
+          : `${i.instanceId} (${i.sshCapability}) can be reached by ${i.exposedTo} non-exempt principal(s) through unaudited SSH or port-forwarding sessions.`,
         remediation: this.remediation,
       }));
   },
