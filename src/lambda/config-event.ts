@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJsonUniqueKeys } from '../util/json-unique-keys';
+import { assertUniqueKeys, parseJsonUniqueKeys } from '../util/json-unique-keys';
 
 /**
  * A time stamp in the event, as AWS Config writes them: ISO-8601 with seconds, usually milliseconds and
@@ -163,7 +163,7 @@ export function normalizeRuleParameters(value: unknown): unknown {
     // A key given twice in one object is refused here too, as in the whole policy: JSON.parse keeps the
     // last one silently.
     try {
-      parseJsonUniqueKeys(text);
+      assertUniqueKeys(text);
     } catch (cause) {
       throw new InvalidEventError(
         `event.ruleParameters.${key}: not valid JSON (${(cause as Error).message})`,

@@ -8,9 +8,14 @@
  */
 export function parseJsonUniqueKeys(text: string): unknown {
   const value: unknown = JSON.parse(text);
+  assertUniqueKeys(text);
+  return value;
+}
+
+/** Throws that SyntaxError when `text`, which JSON.parse has accepted, repeats a key in one object. */
+export function assertUniqueKeys(text: string): void {
   const key = repeatedKey(text);
   if (key !== undefined) throw new SyntaxError(`key ${JSON.stringify(key)} appears twice in one object`);
-  return value;
 }
 
 /** The first key repeated within one object of `text`, which JSON.parse has already accepted. */
