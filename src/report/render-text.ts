@@ -67,7 +67,8 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   );
   out.push('');
 
-  const bad = report.principals.filter((p) => p.compliance === 'NON_COMPLIANT');
+  // `printed` keeps only the NON_COMPLIANT principals.
+  const bad = report.principals;
   const principals = section('Non-compliant principals', 'principals', bad.length, options.scope);
   out.push(bold(principals.heading));
   if (!bad.length) out.push(principals.listed ? green(`  ${principals.empty}`) : `  ${principals.empty}`);
