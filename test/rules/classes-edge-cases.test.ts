@@ -259,3 +259,76 @@ describe('instance classes on a tag condition whose ARN value AWS documents two 
     }).toEqual(expected);
   });
 });
+
+describe('instance classes on hybrid nodes whose tags were read and not read', () => {
+  it.each([
+    ['mi-1', 'mi-2'],
+    ['mi-2', 'mi-1'],
+  ])(
+    'keeps a node known to lack the tag apart from one whose tags are unknown, listed as %s, %s',
+    (first, second) => {
+      // Given mi-1 read and untagged (ManagedInstanceIds), mi-2 not read, mi-3 tagged Team=red, and a
+      // grant on nodes tagged Team=red
+      const s = parseSnapshotValues({
+        account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
+        instances: {
+          InstanceInformationList: [first, second, 'mi-3'].map((id) => ({
+            InstanceId: id,
+            AgentVersion: '3.3.1142.0',
+            ResourceType: 'ManagedInstance',
+          })),
+        },
+        activationTier: { ServiceSetting: { SettingValue: 'advanced' } },
+        tags: {
+          Tags: [{ Key: 'Team', Value: 'red', ResourceId: 'mi-3', ResourceType: 'managed-instance' }],
+          ManagedInstanceIds: ['mi-1', 'mi-3'],
+        },
+        sessionDocuments: { DocumentIdentifiers: [] },
+        iam: {
+          UserDetailList: [],
+          GroupDetailList: [],
+          Policies: [],
+          RoleDetailList: [
+            {
+              RoleName: 'ops',
+              RoleId: 'AROAEXAMPLEOPS',
+              Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+              RolePolicyList: [
+                {
+                  PolicyName: 'red-nodes',
+                  PolicyDocument: {
+                    Version: '2012-10-17',
+                    Statement: [
+                      { Effect: 'Allow', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
+                      {
+                        Effect: 'Allow',
+                        Action: 'ssm:StartSession',
+                        Resource: 'arn:aws:ssm:*:*:managed-instance/*',
+                        Condition: { StringEquals: { 'ssm:resourceTag/Team': 'red' } },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      });
+      // Then mi-1 is denied and mi-2 conditional, as the per-instance evaluation says, whichever comes
+      // first: one class for both would give one of them the other's answer
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      const expected = bruteForce(s);
+      expect(Object.fromEntries(report.instances.map((i) => [i.instanceId, i.compliance]))).toEqual({
+        'mi-1': 'COMPLIANT',
+        'mi-2': 'NON_COMPLIANT',
+        'mi-3': 'NON_COMPLIANT',
+      });
+      expect(Object.fromEntries(expected.instances)).toEqual({
+        'mi-1': 'COMPLIANT',
+        'mi-2': 'NON_COMPLIANT',
+        'mi-3': 'NON_COMPLIANT',
+      });
+      expect(report.principals[0]?.sshReachableInstances).toEqual(['mi-3']);
+    },
+  );
+});
