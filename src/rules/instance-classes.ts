@@ -94,9 +94,17 @@ export class TagValues {
     const lower = key.toLowerCase();
     let found = this.byKey.get(lower);
     if (!found) {
-      const byValue = partitionBy(this.instances, (instance) => {
+      // Keyed by the value itself, which costs no string per instance: a tag has one value, while
+      // several (a generic context) get a number of their own, as do absent and unknown.
+      const several = new Map<string, number>();
+      const byValue = partitionBy(this.instances, (instance): string | number => {
         const state = instance.context.lookup(key);
-        return state.state === 'present' ? `=${state.values.join('\u0001')}` : state.state;
+        if (state.state !== 'present') return state.state === 'absent' ? -1 : -2;
+        if (state.values.length === 1) return state.values[0] as string;
+        const json = JSON.stringify(state.values);
+        let id = several.get(json);
+        if (id === undefined) several.set(json, (id = -3 - several.size));
+        return id;
       });
       found = { ids: byValue.group, values: byValue.groups, firstWith: firstMembers(byValue) };
       this.byKey.set(lower, found);

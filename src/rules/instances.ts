@@ -46,6 +46,23 @@ export function instanceArn(
  */
 export class TagKeyIndex {
   private readonly bySet = new Map<string, ReadonlyMap<string, string | readonly string[]>>();
+  /** Per condition key as written, the tag name it reads in lower case, or null for another key. */
+  private readonly tagNames = new Map<string, string | null>();
+
+  /**
+   * The lower-cased tag name that `ssm:resourceTag/<name>` or `aws:ResourceTag/<name>` reads, or null.
+   * Instances are asked about the same few condition keys thousands of times each: worked out once.
+   */
+  tagNameOf(key: string): string | null {
+    let name = this.tagNames.get(key);
+    if (name === undefined) {
+      const lower = key.toLowerCase();
+      const prefix = TAG_PREFIXES.find((p) => lower.startsWith(p));
+      name = prefix === undefined ? null : lower.slice(prefix.length);
+      this.tagNames.set(key, name);
+    }
+    return name;
+  }
 
   /** Per lower-cased name, its key, or all its keys when several differ only in case. */
   keysOf(tags: Readonly<Record<string, string>>): ReadonlyMap<string, string | readonly string[]> {
@@ -79,12 +96,10 @@ class ResourceTagContext implements RequestContext {
   ) {}
 
   lookup(key: string): KeyState {
-    const lower = key.toLowerCase();
-    const [ssm, aws] = TAG_PREFIXES;
-    const prefix = lower.startsWith(ssm) ? ssm.length : lower.startsWith(aws) ? aws.length : 0;
-    if (prefix === 0) return UNKNOWN;
+    const name = this.index.tagNameOf(key);
+    if (name === null) return UNKNOWN;
     this.keys ??= this.index.keysOf(this.tags);
-    const tag = this.keys.get(lower.slice(prefix));
+    const tag = this.keys.get(name);
     if (tag === undefined) return ABSENT;
     if (typeof tag === 'string') return { state: 'present', values: [this.tags[tag] as string] };
     // EC2 tag keys are case-sensitive, so `env` and `Env` can both be there, while IAM matches condition
