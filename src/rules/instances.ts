@@ -44,8 +44,14 @@ export function instanceArn(
  * keys without regard to case, tag keys included; an inventory has thousands of instances but only a
  * few sets of tag keys, so the lower-casing is done once per set, not once per instance.
  */
+interface KeySetNode {
+  readonly next: Map<string, KeySetNode>;
+  index?: ReadonlyMap<string, string | readonly string[]>;
+}
+
 export class TagKeyIndex {
-  private readonly bySet = new Map<string, ReadonlyMap<string, string | readonly string[]>>();
+  /** Key sets as paths, one tag key per step: finding an instance's set builds no string. */
+  private readonly sets: KeySetNode = { next: new Map() };
   /** Per condition key as written, the tag name it reads in lower case, or null for another key. */
   private readonly tagNames = new Map<string, string | null>();
 
@@ -67,8 +73,13 @@ export class TagKeyIndex {
   /** Per lower-cased name, its key, or all its keys when several differ only in case. */
   keysOf(tags: Readonly<Record<string, string>>): ReadonlyMap<string, string | readonly string[]> {
     const keys = Object.keys(tags);
-    const set = JSON.stringify(keys);
-    let index = this.bySet.get(set);
+    let node = this.sets;
+    for (const key of keys) {
+      let next = node.next.get(key);
+      if (!next) node.next.set(key, (next = { next: new Map() }));
+      node = next;
+    }
+    let index = node.index;
     if (!index) {
       const byLower = new Map<string, string | readonly string[]>();
       for (const key of keys) {
@@ -77,7 +88,7 @@ export class TagKeyIndex {
         byLower.set(lower, seen === undefined ? key : [...(typeof seen === 'string' ? [seen] : seen), key]);
       }
       index = byLower;
-      this.bySet.set(set, index);
+      node.index = index;
     }
     return index;
   }
