@@ -69,9 +69,40 @@ export function compileCondition(
   }
   const operator = findOperator(base);
   if (!operator) throw new UnknownConditionOperatorError(operatorText);
-  const matchers = values.map((value) => operator.compile(value, options));
-  const ambiguousValues = values.filter((_, i) => matchers[i]?.ambiguous === true);
-  return { operatorText, key, values, setOperator, ifExists, operator, matchers, ambiguousValues };
+  return new OperatorCondition(operatorText, key, values, setOperator, ifExists, operator, options);
+}
+
+/**
+ * A condition with an operator, whose values are compiled when first evaluated. A large account has
+ * tens of thousands of conditions, and an audit evaluates the few of the statements that cover its
+ * action. Compiling a value never fails (an unknown operator fails above), so waiting loses no error.
+ */
+class OperatorCondition implements CompiledCondition {
+  private compiled: readonly ValueMatcher[] | undefined;
+  private ambiguous: readonly string[] | undefined;
+
+  constructor(
+    readonly operatorText: string,
+    readonly key: string,
+    readonly values: readonly string[],
+    readonly setOperator: CompiledCondition['setOperator'],
+    readonly ifExists: boolean,
+    readonly operator: ConditionOperator,
+    private readonly options: { readonly variables: boolean },
+  ) {}
+
+  get matchers(): readonly ValueMatcher[] {
+    this.compiled ??= this.values.map((value) => this.operator.compile(value, this.options));
+    return this.compiled;
+  }
+
+  get ambiguousValues(): readonly string[] {
+    if (!this.ambiguous) {
+      const matchers = this.matchers;
+      this.ambiguous = this.values.filter((_, i) => matchers[i]?.ambiguous === true);
+    }
+    return this.ambiguous;
+  }
 }
 
 function evaluateNull(condition: CompiledCondition, missing: boolean): Tri {
