@@ -89,6 +89,20 @@ export function decisionReasons(
   return decision.statements.map((ref) => fromStatement(resource, resourceArn, decision, ref));
 }
 
+/**
+ * The reasons behind a decision on an instance, made once per decision and instance: a principal's
+ * decision on an instance class is one object whichever document asks for it, so a principal granted
+ * several documents gets the very same reasons for each, which `uniqueReasons` drops by identity.
+ */
+const instanceReasons = new WeakMap<Decision, Map<string, readonly Reason[]>>();
+function reasonsOnInstance(instanceArn: string, decision: Decision): readonly Reason[] {
+  let byArn = instanceReasons.get(decision);
+  if (!byArn) instanceReasons.set(decision, (byArn = new Map()));
+  let found = byArn.get(instanceArn);
+  if (!found) byArn.set(instanceArn, (found = decisionReasons('instance', instanceArn, decision)));
+  return found;
+}
+
 /** The reasons for the combined decision on a document and an instance, deduplicated. */
 export function targetReasons(
   target: TargetDecision,
@@ -96,8 +110,7 @@ export function targetReasons(
   instanceArn: string | undefined,
 ): Reason[] {
   const reasons = [...decisionReasons('document', documentArn, target.document)];
-  if (target.instance && instanceArn)
-    reasons.push(...decisionReasons('instance', instanceArn, target.instance));
+  if (target.instance && instanceArn) reasons.push(...reasonsOnInstance(instanceArn, target.instance));
   return uniqueReasons(reasons);
 }
 
@@ -109,6 +122,13 @@ export function targetReasons(
 export function uniqueReasons(reasons: readonly Reason[]): Reason[] {
   const byMessage = new Map<string, Reason[]>();
   const unique: Reason[] = [];
+  // Each reason compared in full is written out once, however many it is compared with.
+  const texts = new Map<Reason, string>();
+  const text = (reason: Reason): string => {
+    let json = texts.get(reason);
+    if (json === undefined) texts.set(reason, (json = JSON.stringify(reason)));
+    return json;
+  };
   for (const reason of reasons) {
     const same = byMessage.get(reason.message);
     if (!same) {
@@ -116,8 +136,8 @@ export function uniqueReasons(reasons: readonly Reason[]): Reason[] {
       unique.push(reason);
       continue;
     }
-    const json = JSON.stringify(reason);
-    if (same.some((kept) => kept === reason || JSON.stringify(kept) === json)) continue;
+    // The same object twice (one decision reached through two documents) needs no comparison.
+    if (same.includes(reason) || same.some((kept) => text(kept) === text(reason))) continue;
     same.push(reason);
     unique.push(reason);
   }
