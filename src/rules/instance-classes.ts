@@ -35,8 +35,9 @@ interface Distinctions {
   /** Conditions on an instance tag with fixed values: the outcome depends on the tag's value only. */
   readonly tagConditions: readonly CompiledCondition[];
   /**
-   * Tag keys whose value a condition with a policy variable compares or substitutes: the outcome
-   * depends on the principal too, so instances are told apart by the value itself.
+   * Tag keys whose value a condition with a policy variable compares or substitutes (the outcome
+   * depends on the principal too), or a NotResource pattern substitutes: instances are told apart by
+   * the value itself.
    */
   readonly variableTagKeys: readonly string[];
 }
@@ -51,6 +52,11 @@ function distinctions(policies: readonly CompiledPolicy[], action: string): Dist
   for (const policy of policies) {
     for (const statement of policy.statementsFor(action)) {
       for (const pattern of statement.resources.patterns) {
+        // Broadly read, a NotResource pattern whose variable has no value voids its statement (see
+        // Reading in pattern.ts): whether an instance has the tag tells it apart, matched or not.
+        if (statement.resources.negated && pattern.hasVariables)
+          for (const key of policyVariableKeys(pattern.source))
+            if (TAG_KEY.test(key)) variableTagKeys.add(key.toLowerCase());
         const key = patternKey(pattern);
         if (pattern.matchesEverything || seen.has(key)) continue;
         seen.add(key);

@@ -1,7 +1,7 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
 import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
-import { bruteForce } from './brute-force';
+import { bruteForce, reportAsBruteForce } from './brute-force';
 
 /**
  * Instance ids and pattern texts that AWS never produces but a snapshot may hold, where a shortcut of
@@ -329,6 +329,72 @@ describe('instance classes on hybrid nodes whose tags were read and not read', (
         'mi-3': 'NON_COMPLIANT',
       });
       expect(report.principals[0]?.sshReachableInstances).toEqual(['mi-3']);
+    },
+  );
+});
+
+describe('instance classes on a NotResource whose variable reads a tag', () => {
+  // Broadly read, a NotResource pattern whose variable has no value makes its statement invalid (see
+  // Reading in pattern.ts). The pattern never matches an instance, so only whether an instance has
+  // the tag tells the two instances apart.
+  const NOT_RESOURCE = 'arn:aws:ssm:*:*:document/${aws:ResourceTag/Env}';
+  const EXPECTED = {
+    // i-1 is allowed; i-2 only under the strict reading: unknown, so not listed as reached, but exposed
+    Allow: { ssh: 'allowed', reach: ['i-1'], exposed: ['i-1', 'i-2'] },
+    // i-1 is denied; i-2 only under the strict reading: unknown, and exposed
+    Deny: { ssh: 'unknown', reach: [], exposed: ['i-2'] },
+  };
+  it.each([
+    ['Allow', 'i-1', 'i-2'],
+    ['Allow', 'i-2', 'i-1'],
+    ['Deny', 'i-1', 'i-2'],
+    ['Deny', 'i-2', 'i-1'],
+  ] as const)(
+    'keeps the instance with the tag apart from the one without, in a NotResource %s, listed as %s, %s',
+    (effect, first, second) => {
+      // Given i-1 tagged Env and i-2 not, and a role allowed every document, and the instances
+      // through the NotResource statement (an Allow) or through an Allow of their own (for a Deny)
+      const env = { Key: 'Env', Value: 'prod', ResourceId: 'i-1', ResourceType: 'instance' };
+      const instances = {
+        Effect: 'Allow',
+        Action: 'ssm:StartSession',
+        Resource: 'arn:aws:ec2:*:*:instance/*',
+      };
+      const s = taggedInstances([first, second], [env], {
+        RoleDetailList: [
+          {
+            RoleName: 'ops',
+            RoleId: 'AROAEXAMPLEOPS',
+            Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+            RolePolicyList: [
+              {
+                PolicyName: 'not-resource',
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/*' },
+                    { Effect: effect, Action: 'ssm:StartSession', NotResource: NOT_RESOURCE },
+                    ...(effect === 'Deny' ? [instances] : []),
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      // Then the two instances get different answers, as the per-instance evaluation says, whichever
+      // comes first
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      const role = report.principals[0];
+      expect({
+        ssh: role?.sshOverSessionManager,
+        reach: role?.sshReachableInstances,
+        exposed: report.instances
+          .filter((i) => i.compliance === 'NON_COMPLIANT')
+          .map((i) => i.instanceId)
+          .sort(),
+      }).toEqual(EXPECTED[effect]);
+      expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
     },
   );
 });
