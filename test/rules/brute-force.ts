@@ -104,11 +104,19 @@ export function bruteForce(
         resource: inst.arn,
         context: combineContexts(context, region, p.context),
       });
-    // Whether some tags of an instance whose tags were not read would allow the request outright.
-    const someTagsAllow = (inst: ManagedInstance): boolean =>
-      (assignments ??= tagAssignments(tagCandidates ?? {})).some(
-        (tags) => onInstance(inst, resourceTagContext(tags)).decision === 'allowed',
-      );
+    // Whether some tags of an instance whose tags were not read would allow the request outright: the
+    // same for every document, so asked once per instance.
+    const allowedForSomeTags = new Map<ManagedInstance, boolean>();
+    const someTagsAllow = (inst: ManagedInstance): boolean => {
+      let found = allowedForSomeTags.get(inst);
+      if (found === undefined) {
+        found = (assignments ??= tagAssignments(tagCandidates ?? {})).some(
+          (tags) => onInstance(inst, resourceTagContext(tags)).decision === 'allowed',
+        );
+        allowedForSomeTags.set(inst, found);
+      }
+      return found;
+    };
     const exempt = exemptions.principal(p.arn);
     let violating = false;
     let mayFailClosed = false;
