@@ -14,20 +14,36 @@ import { bruteForce, reportAsBruteForce, type BruteForce } from './brute-force';
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
 const IDS = ['i-0aaaaaaaaaaaaaaa1', 'i-0aaaaaaaaaaaaaaa2', 'i-0bbbbbbbbbbbbbbb3', 'mi-0ccccccccccccccc4'];
+/** One more id that every pattern of an id treats as the first two: more instances share classes. */
+const INSTANCE_IDS = [...IDS, 'i-0aaaaaaaaaaaaaaa5'];
 const TEAMS = ['red', 'blue'];
+/** A third team, on instances only: it satisfies StringNotEquals [red, blue] with the tag present. */
+const INSTANCE_TEAMS = [...TEAMS, 'green'];
 
 const OWNERS = [ACCOUNT, '444455556666', `arn:aws:iam::${ACCOUNT}:role/role1`];
 const COST_CENTERS = ['A', 'B'];
 /** The tags an instance whose tags were not read might have (see bruteForce). */
 const TAG_CANDIDATES = {
-  Team: TEAMS,
-  Name: ['web-1', 'db-1'],
+  Team: INSTANCE_TEAMS,
+  // Instance ids as tag values (here and for cost center), so that a pattern of the tag matches.
+  Name: ['web-1', 'db-1', IDS[0] as string, IDS[3] as string],
   // A tag value is any text: the ArnLike pattern's own text matches it under both readings.
   Owner: [...OWNERS, 'arn:aws:iam:*:role/role1'],
-  'cost center': COST_CENTERS,
+  'cost center': [...COST_CENTERS, IDS[1] as string],
 };
 
-const resourcePattern = fc.constantFrom(
+/** The values of the instances' tags (undefined: no such tag). */
+const INSTANCE_TAGS = {
+  team: [undefined, ...INSTANCE_TEAMS],
+  // A Name or a cost center may be an instance id: its own, so that a pattern of the tag matches.
+  name: [undefined, 'web-1', 'db-1', 'web-2', 'self', IDS[0] as string],
+  owner: [undefined, ...OWNERS],
+  costCenter: [undefined, ...COST_CENTERS, 'self'],
+  // Read by no condition (nor tried on instances whose tags were not read), only by a NotResource.
+  env: [undefined, 'prod', 'dev'],
+};
+
+const fixedPattern = fc.constantFrom(
   '*',
   'arn:aws:ec2:*:*:instance/*',
   `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0a*`,
@@ -39,15 +55,58 @@ const resourcePattern = fc.constantFrom(
   'arn:aws:ssm:*:*:document/Acme-*',
   `arn:aws:ssm:${REGION}:${ACCOUNT}:document/*`,
   'arn:aws:ssm:*:*:document/*',
-  'arn:aws:ec2:*:*:instance/${aws:username}',
   // Short patterns whose segment-final * may run past colons: two readings.
   'arn:aws:ssm:*:document/AWS-StartSSHSession',
   'arn:aws:ec2:*:instance/i-0a*',
+  // Variables in patterns that never match an instance: as a NotResource, broadly read, such a
+  // statement is invalid where the variable has no value. Env, which no condition reads, so that only
+  // whether an instance has the tag tells it apart.
+  'arn:aws:ssm:*:*:document/${aws:ResourceTag/Env}',
+  'arn:aws:ssm:*:*:document/${aws:username}',
+);
+/**
+ * Patterns with a variable that may match an instance. Each puts every instance it may match in a
+ * class of its own, so they are drawn rarely: about half the accounts have none, and there instances
+ * may share classes.
+ */
+const variablePattern = fc.constantFrom(
+  'arn:aws:ec2:*:*:instance/${aws:username}',
   // A tag key with a space, through a variable.
   'arn:aws:ec2:*:*:instance/${aws:ResourceTag/cost center}',
+  // A tag as the whole id: it matches where the tag's value is the instance's own id.
+  'arn:aws:ec2:*:*:instance/${ssm:resourceTag/Name}',
+  'arn:aws:ssm:*:*:managed-instance/${aws:ResourceTag/Name}',
 );
-const condition = fc.constantFrom(
-  undefined,
+const resourcePattern = fc.oneof(
+  { weight: 60, arbitrary: fixedPattern },
+  { weight: 1, arbitrary: variablePattern },
+);
+const resourceList = fc.oneof(
+  { weight: 40, arbitrary: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }) },
+  // Two variable patterns in one list: either may match, for different instances or principals.
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      ['arn:aws:ec2:*:*:instance/${aws:ResourceTag/cost center}', 'arn:aws:ec2:*:*:instance/${aws:username}'],
+      [
+        'arn:aws:ec2:*:*:instance/${aws:ResourceTag/Name}',
+        'arn:aws:ec2:*:*:instance/${aws:ResourceTag/cost center}',
+      ],
+      ['arn:aws:ec2:*:*:instance/${aws:ResourceTag/Name}', 'arn:aws:ssm:*:*:document/*'],
+    ),
+  },
+  // As a NotResource: every instance but, broadly read, only those with an Env tag.
+  {
+    weight: 4,
+    arbitrary: fc.constant([
+      'arn:aws:ssm:*:*:document/AWS-StartSSHSession',
+      'arn:aws:ssm:*:*:document/${aws:ResourceTag/Env}',
+    ]),
+  },
+);
+/** A Condition block: operator, then key, then one value or several. */
+type ConditionBlock = Record<string, Record<string, string | readonly string[]>>;
+const conditionBlock = fc.constantFrom<ConditionBlock>(
   { StringEquals: { 'ssm:resourceTag/Team': 'red' } },
   // Condition keys are case-insensitive, tag keys included.
   { StringEquals: { 'ssm:resourcetag/team': 'blue' } },
@@ -78,20 +137,59 @@ const condition = fc.constantFrom(
   { StringEquals: { 'ssm:resourceTag/cost center': '${aws:PrincipalTag/cost center}' } },
   { StringEquals: { 'aws:PrincipalTag/cost center': '${aws:ResourceTag/cost center}' } },
   { StringEquals: { 'aws:PrincipalTag/cost center': "${ssm:resourceTag/cost center, 'A'}" } },
+  // Several values of one key are ORed; a negated operator must miss them all.
+  { StringEquals: { 'ssm:resourceTag/Team': ['red', 'blue'] } },
+  { StringNotEquals: { 'ssm:resourceTag/Team': ['red', 'blue'] } },
+  // A literal and a variable in one list: the variable makes the outcome depend on the principal.
+  { StringEquals: { 'ssm:resourceTag/Team': ['red', '${aws:PrincipalTag/team}'] } },
+  { StringNotEquals: { 'aws:ResourceTag/Team': ['blue', '${aws:PrincipalTag/team}'] } },
+  { StringEquals: { 'aws:PrincipalTag/team': ['blue', '${aws:ResourceTag/Team}'] } },
+  { StringEquals: { 'aws:username': [IDS[2] as string, '${aws:ResourceTag/Name}'] } },
+  { StringEquals: { 'aws:PrincipalTag/team': ['red', 'blue'] } },
+  // Set operators on a single-valued tag key: a missing tag makes ForAllValues true, ForAnyValue false.
+  { 'ForAnyValue:StringEquals': { 'ssm:resourceTag/Team': ['red', 'green'] } },
+  { 'ForAllValues:StringEquals': { 'ssm:resourceTag/Team': 'red' } },
+  { 'ForAnyValue:StringLike': { 'aws:ResourceTag/Name': ['web-*', 'i-*'] } },
+  { 'ForAnyValue:StringNotEquals': { 'ssm:resourceTag/Team': 'red' } },
+  { 'ForAllValues:StringNotLike': { 'aws:ResourceTag/Name': 'db-*' } },
+  { 'ForAnyValue:StringEquals': { 'aws:PrincipalTag/team': '${aws:ResourceTag/Team}' } },
+  // A request key that no instance and no principal knows: undetermined everywhere.
+  { 'ForAnyValue:StringLike': { 'aws:TagKeys': 'Team*' } },
+  { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['Team', 'Name'] } },
+  // A missing tag satisfies ...IfExists, and the operator's text is read whatever its case.
+  { StringEqualsIfExists: { 'ssm:resourceTag/Team': 'red' } },
+  { stringnotequalsifexists: { 'aws:ResourceTag/Team': ['red', 'green'] } },
+  { StringLikeIfExists: { 'ssm:resourceTag/Name': '${aws:username}' } },
+  { Null: { 'ssm:resourceTag/Team': 'false' } },
+  { Null: { 'aws:ResourceTag/cost center': ['false'] } },
+);
+/** None a third of the time: with this many blocks to draw from, a statement would hardly ever go without. */
+const condition = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(undefined) },
+  { weight: 2, arbitrary: conditionBlock },
 );
 const statement = fc.record({
   Effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
   Action: fc.constantFrom('ssm:StartSession', 'ssm:*', '*', 's3:GetObject'),
-  Resource: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }),
+  // NotAction covers every action it does not name: s3:* covers StartSession, ssm:Start* does not.
+  NotAction: fc.constantFrom(false, false, false, false, false, 's3:*', 'ssm:Start*', ['ec2:*', 'ssm:Send*']),
+  Resource: resourceList,
+  // NotResource covers every resource none of its patterns matches.
+  NotResource: fc.constantFrom(false, false, false, true),
   Condition: condition,
   // Two conditions in one block are ANDed.
   More: condition,
 });
 const policyDocument = fc.array(statement, { minLength: 1, maxLength: 3 }).map((statements) => ({
   Version: '2012-10-17',
-  Statement: statements.map(({ Condition, More, ...s }) => {
+  Statement: statements.map(({ Condition, More, NotAction, Action, NotResource, Resource, ...s }) => {
     const merged = { ...(More ?? {}), ...(Condition ?? {}) };
-    return Object.keys(merged).length ? { ...s, Condition: merged } : s;
+    return {
+      ...s,
+      ...(NotAction ? { NotAction } : { Action }),
+      ...(NotResource ? { NotResource: Resource } : { Resource }),
+      ...(Object.keys(merged).length ? { Condition: merged } : {}),
+    };
   }),
 }));
 
@@ -126,14 +224,23 @@ const account = fc.record({
     },
   ),
   groups: fc.record({ Ops: fc.array(policyDocument, { maxLength: 1 }), Devs: fc.subarray([0, 1]) }),
+  // Every instance's tags, but for the one key where an instance differs (see instances). (With every
+  // tag drawn for every instance, instances that policies could not tell apart were rare, and so were
+  // two that differ in one tag only, which only some policies tell apart.)
+  baseTags: fc.record({
+    team: fc.constantFrom(...INSTANCE_TAGS.team),
+    name: fc.constantFrom(...INSTANCE_TAGS.name),
+    owner: fc.constantFrom(...INSTANCE_TAGS.owner),
+    costCenter: fc.constantFrom(...INSTANCE_TAGS.costCenter),
+    env: fc.constantFrom(...INSTANCE_TAGS.env),
+  }),
   instances: fc.array(
     fc.record({
-      id: fc.constantFrom(...IDS),
-      agent: fc.constantFrom('3.3.1957.0', '2.3.612.0'),
-      team: fc.constantFrom(undefined, ...TEAMS),
-      web: fc.constantFrom(true, false, undefined),
-      owner: fc.constantFrom(undefined, ...OWNERS),
-      costCenter: fc.constantFrom(undefined, ...COST_CENTERS),
+      id: fc.constantFrom(...INSTANCE_IDS),
+      agent: fc.constantFrom('3.3.1957.0', '3.3.1957.0', '2.3.612.0'),
+      // The tag key whose value is the instance's own, and which of INSTANCE_TAGS (modulo their number).
+      differs: fc.constantFrom(undefined, undefined, 'team', 'name', 'owner', 'costCenter', 'env'),
+      value: fc.nat(5),
     }),
     { maxLength: 5 },
   ),
@@ -242,12 +349,20 @@ function toSnapshot(g: Generated): AccountSnapshot {
           tags: {
             Tags: instances
               .filter((i) => g.tags !== 'hybrid-unread' || !i.id.startsWith('mi-'))
-              .flatMap((i) => [
-                ...tag(i.id, 'Team', i.team),
-                ...tag(i.id, 'Name', i.web === undefined ? undefined : i.web ? 'web-1' : 'db-1'),
-                ...tag(i.id, 'Owner', i.owner),
-                ...tag(i.id, 'cost center', i.costCenter),
-              ]),
+              .flatMap((i) => {
+                const value = (key: keyof typeof INSTANCE_TAGS) => {
+                  const values = INSTANCE_TAGS[key];
+                  const v = key === i.differs ? values[i.value % values.length] : g.baseTags[key];
+                  return v === 'self' ? i.id : v;
+                };
+                return [
+                  ...tag(i.id, 'Team', value('team')),
+                  ...tag(i.id, 'Name', value('name')),
+                  ...tag(i.id, 'Owner', value('owner')),
+                  ...tag(i.id, 'cost center', value('costCenter')),
+                  ...tag(i.id, 'Env', value('env')),
+                ];
+              }),
             // The snapshot command's record of the hybrid nodes whose tags it read, tagged or not.
             ...(g.tags === 'read'
               ? { ManagedInstanceIds: instances.filter((i) => i.id.startsWith('mi-')).map((i) => i.id) }
