@@ -295,7 +295,10 @@ export class CompiledPattern {
           break;
         case 'variable': {
           const resolution = resolve(token);
-          if (resolution === 'unknown' || resolution === 'unmatchable') other(any);
+          // A value the context does not know may be any text, colons included, as a known one is
+          // substituted whatever it holds: in any segment it stands for anything, or a "no" here
+          // could be a "yes" for some value.
+          if (resolution === 'unknown' || resolution === 'unmatchable') other('.*');
           else literal(resolution.text);
           break;
         }

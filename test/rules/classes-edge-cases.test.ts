@@ -398,3 +398,45 @@ describe('instance classes on a NotResource whose variable reads a tag', () => {
     },
   );
 });
+
+describe('instance classes on a tag variable before the resource segment', () => {
+  it.each([
+    ['i-1', 'i-2'],
+    ['i-2', 'i-1'],
+  ])(
+    'keeps the instance whose tag fills the region and account apart from the untagged one, listed as %s, %s',
+    (first, second) => {
+      // Given i-1 tagged loc = "us-east-1:111122223333" (a colon in the value) and i-2 untagged, and a
+      // grant on arn:aws:ec2:${aws:ResourceTag/loc}:instance/*, which i-1's tag makes its own ARN
+      const loc = { Key: 'loc', Value: `${REGION}:${ACCOUNT}`, ResourceId: 'i-1', ResourceType: 'instance' };
+      const s = taggedInstances([first, second], [loc], {
+        RoleDetailList: [
+          {
+            RoleName: 'ops',
+            RoleId: 'AROAEXAMPLEOPS',
+            Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+            RolePolicyList: [
+              {
+                PolicyName: 'by-location',
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Action: 'ssm:StartSession',
+                      Resource: [SSH_DOCUMENT, 'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*'],
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      // Then the role reaches i-1 alone, as the per-instance evaluation says, whichever comes first
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1']);
+      expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+    },
+  );
+});
