@@ -1,6 +1,5 @@
 import {
   accessSync,
-  close,
   closeSync,
   constants as fsConstants,
   fchmodSync,
@@ -274,46 +273,20 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<str
   );
 }
 
-/** What replacing a file left: its permission bits, and its release (see replaceRatherThanTruncate). */
-interface Replaced {
-  readonly mode: number;
-  /** Settles once the old file's storage is given back (never rejects). */
-  readonly released: Promise<void>;
-}
-
 /**
  * Removes an existing regular file before it is written again, and returns its permission bits. ext4
  * (auto_da_alloc) flushes a file that was truncated and rewritten to disk when it is closed, which for
  * a report of a hundred megabytes takes longer than writing it; a new file is not flushed. Only a file
  * with one link that we may write is replaced (its mode is given back to the new file); symbolic links,
  * devices, hard-linked and read-only files are written through or refused as before.
- *
- * The old file is held open across the unlink and closed on a thread of libuv's pool: the kernel frees
- * a file's pages when its last link and last descriptor are gone, which for a previous report of 165 MB
- * takes 35-55 ms that unlink would otherwise spend on this thread, before the first byte is written.
  */
-function replaceRatherThanTruncate(file: string): Replaced | undefined {
+function replaceRatherThanTruncate(file: string): number | undefined {
   try {
     const info = lstatSync(file);
     if (!info.isFile() || info.nlink !== 1) return undefined;
     accessSync(file, fsConstants.W_OK);
-    let held: number | undefined;
-    try {
-      held = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
-    } catch {
-      // Writable but not readable: removed all the same, its pages freed here.
-    }
-    try {
-      unlinkSync(file);
-    } catch (error) {
-      if (held !== undefined) closeSync(held);
-      throw error;
-    }
-    const released =
-      held === undefined
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => close(held as number, () => resolve()));
-    return { mode: info.mode & 0o7777, released };
+    unlinkSync(file);
+    return info.mode & 0o7777;
   } catch {
     // Missing, or not ours to remove: openSync says what is wrong, if anything is.
     return undefined;
@@ -323,23 +296,18 @@ function replaceRatherThanTruncate(file: string): Replaced | undefined {
 /**
  * Writes to a file with plain synchronous writes: the audit has nothing else to do meanwhile, and a
  * stream's per-write bookkeeping costs more than the copy itself for a report of a hundred megabytes.
- * Resolves once the file it replaced, if any, is released too.
  */
-async function writeToFile(file: string, chunks: Iterable<string>): Promise<void> {
-  const replaced = replaceRatherThanTruncate(file);
+function writeToFile(file: string, chunks: Iterable<string>): void {
+  const mode = replaceRatherThanTruncate(file);
+  const fd = openSync(file, 'w');
   try {
-    const fd = openSync(file, 'w');
-    try {
-      if (replaced) fchmodSync(fd, replaced.mode);
-      for (const bytes of gathered(chunks, true)) {
-        // A write may be partial (a full disk, a signal); go on from where it stopped.
-        for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
-      }
-    } finally {
-      closeSync(fd);
+    if (mode !== undefined) fchmodSync(fd, mode);
+    for (const bytes of gathered(chunks, true)) {
+      // A write may be partial (a full disk, a signal); go on from where it stopped.
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
     }
   } finally {
-    await replaced?.released;
+    closeSync(fd);
   }
 }
 
@@ -448,7 +416,7 @@ async function runAudit(options: AuditOptions): Promise<number> {
   const chunks = render(report, options.format, color);
   if (toFile) {
     try {
-      await writeToFile(options.output as string, chunks);
+      writeToFile(options.output as string, chunks);
     } catch (cause) {
       throw new OutputError(
         `--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})`,
