@@ -22,7 +22,15 @@ const INSTANCE_TEAMS = [...TEAMS, 'green'];
 
 const OWNERS = [ACCOUNT, '444455556666', `arn:aws:iam::${ACCOUNT}:role/role1`];
 const COST_CENTERS = ['A', 'B'];
-/** The tags an instance whose tags were not read might have (see bruteForce). */
+/**
+ * Locations that fill a pattern's segments before the resource: with a colon the region and account,
+ * without one the account or the region alone.
+ */
+const LOCATIONS = [`${REGION}:${ACCOUNT}`, ACCOUNT, REGION];
+/**
+ * The tags an instance whose tags were not read might have (see bruteForce). No location: every
+ * combination is tried, and one more key would add a tenth to the test's time.
+ */
 const TAG_CANDIDATES = {
   Team: INSTANCE_TEAMS,
   // Instance ids as tag values (here and for cost center), so that a pattern of the tag matches.
@@ -41,6 +49,9 @@ const INSTANCE_TAGS = {
   costCenter: [undefined, ...COST_CENTERS, 'self'],
   // Read by no condition (nor tried on instances whose tags were not read), only by a NotResource.
   env: [undefined, 'prod', 'dev'],
+  // Read by patterns before their resource segment: the instance's own locations, another region's
+  // (which fills nothing of an instance's ARN), and a place that fills nothing either.
+  loc: [undefined, ...LOCATIONS, `eu-west-1:${ACCOUNT}`, 'home'],
 };
 
 const fixedPattern = fc.constantFrom(
@@ -63,6 +74,11 @@ const fixedPattern = fc.constantFrom(
   // whether an instance has the tag tells it apart.
   'arn:aws:ssm:*:*:document/${aws:ResourceTag/Env}',
   'arn:aws:ssm:*:*:document/${aws:username}',
+  // A tag variable before the resource segment: no AWS document has tags, so it matches none, and no
+  // instance ARN has a document segment.
+  'arn:aws:ssm:${aws:ResourceTag/loc}:document/AWS-StartSSHSession',
+  // Its default, colon included, fills the region and the empty account of the AWS documents' ARN.
+  "arn:aws:ssm:${aws:ResourceTag/loc, 'us-east-1:'}:document/AWS-StartSSHSession",
 );
 /**
  * Patterns with a variable that may match an instance. Each puts every instance it may match in a
@@ -77,15 +93,41 @@ const variablePattern = fc.constantFrom(
   'arn:aws:ec2:*:*:instance/${ssm:resourceTag/Name}',
   'arn:aws:ssm:*:*:managed-instance/${aws:ResourceTag/Name}',
 );
+/**
+ * Variables before the resource segment, which may stand for text with colons: an unknown value may
+ * match any instance, so these too put instances in classes of their own, and are drawn as rarely.
+ */
+const prefixVariablePattern = fc.constantFrom(
+  // A location with a colon fills the region and the account.
+  'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*',
+  'arn:aws:ssm:${aws:ResourceTag/loc}:managed-instance/*',
+  // Only the account: a value with a colon adds a segment.
+  'arn:aws:ec2:*:${aws:ResourceTag/loc}:instance/*',
+  // The default fills the region where the tag is missing; a tag with a colon adds a segment.
+  "arn:aws:ec2:${aws:ResourceTag/loc, 'us-east-1'}:${aws:PrincipalAccount}:instance/*",
+  // Strictly read the value must be the region, broadly the account will do too: two readings.
+  'arn:aws:*:${aws:ResourceTag/loc}:*',
+  // The account, the same for every principal.
+  'arn:aws:ec2:*:${aws:PrincipalAccount}:instance/*',
+  // Without a default it matches no user (no team is a region, and without the tag nothing) and a role
+  // maybe (session tags are unknown); with one, every instance for a user without the tag.
+  'arn:aws:ec2:${aws:PrincipalTag/team}:*:instance/*',
+  "arn:aws:ec2:${aws:PrincipalTag/team, 'us-east-1'}:*:instance/*",
+);
+/**
+ * Variable patterns of both kinds drawn 3 times in 183, as often as those of the first kind alone were,
+ * so that as many accounts as before have none.
+ */
 const resourcePattern = fc.oneof(
-  { weight: 60, arbitrary: fixedPattern },
-  { weight: 1, arbitrary: variablePattern },
+  { weight: 180, arbitrary: fixedPattern },
+  { weight: 2, arbitrary: variablePattern },
+  { weight: 1, arbitrary: prefixVariablePattern },
 );
 const resourceList = fc.oneof(
-  { weight: 40, arbitrary: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }) },
+  { weight: 80, arbitrary: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }) },
   // Two variable patterns in one list: either may match, for different instances or principals.
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc.constantFrom(
       ['arn:aws:ec2:*:*:instance/${aws:ResourceTag/cost center}', 'arn:aws:ec2:*:*:instance/${aws:username}'],
       [
@@ -97,11 +139,25 @@ const resourceList = fc.oneof(
   },
   // As a NotResource: every instance but, broadly read, only those with an Env tag.
   {
-    weight: 4,
+    weight: 8,
     arbitrary: fc.constant([
       'arn:aws:ssm:*:*:document/AWS-StartSSHSession',
       'arn:aws:ssm:*:*:document/${aws:ResourceTag/Env}',
     ]),
+  },
+  // The SSH document and instances by their location: as a Resource, SSH to those whose location
+  // fills the pattern; as a NotResource, to every other instance and, broadly read, only where the
+  // tag is there.
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*',
+        'arn:aws:ec2:*:${aws:ResourceTag/loc}:instance/*',
+        "arn:aws:ec2:${aws:ResourceTag/loc, 'us-east-1'}:${aws:PrincipalAccount}:instance/*",
+        'arn:aws:*:${aws:ResourceTag/loc}:*',
+      )
+      .map((instances) => ['arn:aws:ssm:*:*:document/AWS-StartSSHSession', instances]),
   },
 );
 /** A Condition block: operator, then key, then one value or several. */
@@ -233,13 +289,14 @@ const account = fc.record({
     owner: fc.constantFrom(...INSTANCE_TAGS.owner),
     costCenter: fc.constantFrom(...INSTANCE_TAGS.costCenter),
     env: fc.constantFrom(...INSTANCE_TAGS.env),
+    loc: fc.constantFrom(...INSTANCE_TAGS.loc),
   }),
   instances: fc.array(
     fc.record({
       id: fc.constantFrom(...INSTANCE_IDS),
       agent: fc.constantFrom('3.3.1957.0', '3.3.1957.0', '2.3.612.0'),
       // The tag key whose value is the instance's own, and which of INSTANCE_TAGS (modulo their number).
-      differs: fc.constantFrom(undefined, undefined, 'team', 'name', 'owner', 'costCenter', 'env'),
+      differs: fc.constantFrom(undefined, undefined, 'team', 'name', 'owner', 'costCenter', 'env', 'loc'),
       value: fc.nat(5),
     }),
     { maxLength: 5 },
@@ -361,6 +418,7 @@ function toSnapshot(g: Generated): AccountSnapshot {
                   ...tag(i.id, 'Owner', value('owner')),
                   ...tag(i.id, 'cost center', value('costCenter')),
                   ...tag(i.id, 'Env', value('env')),
+                  ...tag(i.id, 'loc', value('loc')),
                 ];
               }),
             // The snapshot command's record of the hybrid nodes whose tags it read, tagged or not.
