@@ -29,7 +29,8 @@ const COST_CENTERS = ['A', 'B'];
 const LOCATIONS = [`${REGION}:${ACCOUNT}`, ACCOUNT, REGION];
 /**
  * The tags an instance whose tags were not read might have (see bruteForce). No location: every
- * combination is tried, and one more key would add a tenth to the test's time.
+ * combination is tried, and one more key would add a tenth to the test's time; the location accounts
+ * below try every location.
  */
 const TAG_CANDIDATES = {
   Team: INSTANCE_TEAMS,
@@ -624,6 +625,216 @@ function sharedSnapshot(g: Shared): AccountSnapshot {
   });
 }
 
+/**
+ * Statements on instances by their location, a tag that policy variables read before the resource
+ * segment, where a value with a colon fills two segments. Accounts of these alone have instances that
+ * differ in nothing else, so a class that wrongly holds two of them is soon found.
+ */
+const LOCATION_BLOCKS = [
+  // The region and account (a location with a colon), the account alone, or the region alone where
+  // the tag is missing (the default).
+  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*' },
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: 'arn:aws:ec2:*:${aws:ResourceTag/loc}:instance/*',
+  },
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: "arn:aws:ec2:${aws:ResourceTag/loc, 'us-east-1'}:${aws:PrincipalAccount}:instance/*",
+  },
+  // Hybrid nodes by the same location.
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: 'arn:aws:ssm:${aws:ResourceTag/loc}:managed-instance/*',
+  },
+  // Strictly read the location must be the region, broadly the account will do too.
+  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:*:${aws:ResourceTag/loc}:*' },
+  // Principal variables: every instance for a user without a team tag (the default), none for a user
+  // with one (no team is a region), maybe for a role (session tags are unknown); the account, known.
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: "arn:aws:ec2:${aws:PrincipalTag/team, 'us-east-1'}:*:instance/*",
+  },
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: 'arn:aws:ec2:${aws:PrincipalTag/team}:*:instance/*',
+  },
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: 'arn:aws:ec2:*:${aws:PrincipalAccount}:instance/*',
+  },
+  // Denied by location.
+  { Effect: 'Deny', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*' },
+  { Effect: 'Deny', Action: 'ssm:StartSession', Resource: 'arn:aws:*:${aws:ResourceTag/loc}:*' },
+  // As NotResource: every instance but those the location fills; broadly read, only those with the
+  // tag. Allowed, and denied.
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    NotResource: ['arn:aws:ssm:*:*:document/*', 'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*'],
+  },
+  {
+    Effect: 'Deny',
+    Action: 'ssm:StartSession',
+    NotResource: ['arn:aws:ssm:*:*:document/*', 'arn:aws:ec2:*:${aws:ResourceTag/loc}:instance/*'],
+  },
+  // The SSH document by location: no AWS document has tags, but the default, colon included, fills
+  // its region and empty account.
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: "arn:aws:ssm:${aws:ResourceTag/loc, 'us-east-1:'}:document/AWS-StartSSHSession",
+  },
+  {
+    Effect: 'Deny',
+    Action: 'ssm:StartSession',
+    Resource: 'arn:aws:ssm:${aws:ResourceTag/loc}:document/AWS-StartSSHSession',
+  },
+  // As a NotResource it covers every instance with the tag; broadly read, it voids its statement on
+  // those without.
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    NotResource: 'arn:aws:ssm:${aws:ResourceTag/loc}:document/AWS-StartSSHSession',
+  },
+  // A condition on the location groups its values by outcome; a pattern that reads it must still
+  // tell them apart.
+  {
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: 'arn:aws:ec2:*:*:instance/*',
+    Condition: { StringLike: { 'aws:ResourceTag/loc': `${REGION}*` } },
+  },
+];
+const locatedAccount = fc.record({
+  // Few statements each, so that few policies tell instances apart for other reasons.
+  managed: fc.array(fc.subarray([...LOCATION_BLOCKS.keys()], { minLength: 1, maxLength: 2 }), {
+    minLength: 3,
+    maxLength: 3,
+  }),
+  principals: fc.array(
+    fc.record({
+      user: fc.boolean(),
+      team: fc.constantFrom(undefined, ...TEAMS),
+      attached: fc.subarray([0, 1, 2], { minLength: 1, maxLength: 2 }),
+      boundary: fc.constantFrom(undefined, undefined, 0, 1, 2),
+      // The session documents, without which no instance is reached: mostly granted.
+      documents: fc.constantFrom(true, true, true, false),
+    }),
+    { minLength: 1, maxLength: 4 },
+  ),
+  // Instances that differ in their location alone.
+  instances: fc.array(
+    fc.record({ id: fc.constantFrom(...INSTANCE_IDS), loc: fc.constantFrom(...INSTANCE_TAGS.loc) }),
+    {
+      minLength: 2,
+      maxLength: 6,
+    },
+  ),
+  // Read, missing, or read but leaving hybrid nodes out.
+  tags: fc.constantFrom('read', 'missing', 'hybrid-unread'),
+  documentsListed: fc.boolean(),
+  conditionalIsViolation: fc.boolean(),
+});
+
+type Located = typeof locatedAccount extends fc.Arbitrary<infer T> ? T : never;
+
+function locatedSnapshot(g: Located): AccountSnapshot {
+  const arn = (m: number) => `arn:aws:iam::${ACCOUNT}:policy/Located${m}`;
+  const instances = [...new Map(g.instances.map((i) => [i.id, i])).values()];
+  const attach = (p: Located['principals'][number]) => ({
+    AttachedManagedPolicies: p.attached.map((m) => ({ PolicyName: `Located${m}`, PolicyArn: arn(m) })),
+    ...(p.boundary !== undefined
+      ? {
+          PermissionsBoundary: {
+            PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+            PermissionsBoundaryArn: arn(p.boundary),
+          },
+        }
+      : {}),
+    Tags: p.team ? [{ Key: 'team', Value: p.team }] : [],
+    ...(p.documents
+      ? {
+          [p.user ? 'UserPolicyList' : 'RolePolicyList']: [
+            {
+              PolicyName: 'documents',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/*' },
+                ],
+              },
+            },
+          ],
+        }
+      : {}),
+  });
+  const roles = g.principals.filter((p) => !p.user);
+  return parseSnapshotValues({
+    account: { Account: ACCOUNT, Region: REGION },
+    iam: {
+      UserDetailList: g.principals
+        .filter((p) => p.user)
+        .map((p, n) => ({
+          UserName: `u${n}`,
+          UserId: `AIDALOCATED${n}`,
+          Arn: `arn:aws:iam::${ACCOUNT}:user/u${n}`,
+          ...attach(p),
+        })),
+      GroupDetailList: [],
+      RoleDetailList: roles.map((p, n) => ({
+        RoleName: `r${n}`,
+        RoleId: `AROALOCATED${n}`,
+        Arn: `arn:aws:iam::${ACCOUNT}:role/r${n}`,
+        ...attach(p),
+      })),
+      Policies: g.managed.map((blocks, m) => ({
+        PolicyName: `Located${m}`,
+        Arn: arn(m),
+        PolicyVersionList: [
+          {
+            Document: { Version: '2012-10-17', Statement: blocks.map((b) => LOCATION_BLOCKS[b]) },
+            VersionId: 'v1',
+            IsDefaultVersion: true,
+          },
+        ],
+      })),
+    },
+    instances: {
+      InstanceInformationList: instances.map((i) => ({
+        InstanceId: i.id,
+        AgentVersion: '3.3.1957.0',
+        ResourceType: i.id.startsWith('mi-') ? 'ManagedInstance' : 'EC2Instance',
+      })),
+    },
+    activationTier: { ServiceSetting: { SettingValue: 'advanced' } },
+    ...(g.tags !== 'missing'
+      ? {
+          tags: {
+            Tags: instances
+              .filter((i) => i.loc !== undefined && (g.tags === 'read' || !i.id.startsWith('mi-')))
+              .map((i) => ({
+                Key: 'loc',
+                Value: i.loc,
+                ResourceId: i.id,
+                ResourceType: i.id.startsWith('mi-') ? 'managed-instance' : 'instance',
+              })),
+            ...(g.tags === 'read'
+              ? { ManagedInstanceIds: instances.filter((i) => i.id.startsWith('mi-')).map((i) => i.id) }
+              : {}),
+          },
+        }
+      : {}),
+    ...(g.documentsListed ? { sessionDocuments: { DocumentIdentifiers: [] } } : {}),
+  });
+}
+
 describe('instance classes and caches', () => {
   it('share verdicts only between principals that must get the same ones (500 accounts of shared policies)', () => {
     fc.assert(
@@ -636,6 +847,23 @@ describe('instance classes and caches', () => {
   });
 
   const runs = Number(process.env.EQUIVALENCE_RUNS ?? 1000);
+  const locatedRuns = Math.ceil(runs / 4);
+  it(`tell instances apart by a location read before the resource segment (${locatedRuns.toLocaleString('en-US')} accounts)`, () => {
+    fc.assert(
+      fc.property(locatedAccount, (g) => {
+        // Given instances that differ in their location alone, and principals with statements that
+        // read it before the resource segment
+        const snapshot = locatedSnapshot(g);
+        const policy = { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation: g.conditionalIsViolation };
+        // When audited with classes, and evaluated straightforwardly (every location tried where the
+        // tags were not read)
+        // Then the two agree
+        const actual = auditView(snapshot, policy);
+        expect(actual).toEqual(expected(actual, bruteForce(snapshot, policy, { loc: LOCATIONS })));
+      }),
+      { numRuns: locatedRuns, seed: Number(process.env.EQUIVALENCE_SEED ?? 20261123) },
+    );
+  });
   it(`give the same answers as per-instance evaluation on ${runs.toLocaleString('en-US')} random accounts`, () => {
     fc.assert(
       fc.property(account, (g) => {
