@@ -558,10 +558,29 @@ const sharedAccount = fc.record({
 
 type Shared = typeof sharedAccount extends fc.Arbitrary<infer T> ? T : never;
 
-function sharedSnapshot(g: Shared): AccountSnapshot {
-  const arn = (m: number) => `arn:aws:iam::${ACCOUNT}:policy/Block${m}`;
-  const attach = (p: Shared['principals'][number]) => ({
-    AttachedManagedPolicies: p.attached.map((m) => ({ PolicyName: `Block${m}`, PolicyArn: arn(m) })),
+/** A user or role of the block accounts below: managed policies made of blocks, and a team tag. */
+interface BlockPrincipal {
+  readonly attached: readonly number[];
+  readonly boundary: number | undefined;
+  readonly team: string | undefined;
+}
+
+/**
+ * The iam.json of an account whose managed policies `${name}0`, `${name}1`, ... are made of the
+ * statements `blocks[b]`, attached to the users (by name) and roles given, with `more` of each principal.
+ */
+function blockIam<P extends BlockPrincipal>(
+  name: string,
+  blocks: readonly object[],
+  managed: readonly (readonly number[])[],
+  users: readonly (readonly [string, P])[],
+  roles: readonly P[],
+  more: (p: P) => object = () => ({}),
+) {
+  const arn = (m: number) => `arn:aws:iam::${ACCOUNT}:policy/${name}${m}`;
+  const id = name.toUpperCase();
+  const attach = (p: P) => ({
+    AttachedManagedPolicies: p.attached.map((m) => ({ PolicyName: `${name}${m}`, PolicyArn: arn(m) })),
     ...(p.boundary !== undefined
       ? {
           PermissionsBoundary: {
@@ -571,37 +590,48 @@ function sharedSnapshot(g: Shared): AccountSnapshot {
         }
       : {}),
     Tags: p.team ? [{ Key: 'team', Value: p.team }] : [],
+    ...more(p),
   });
-  const users = [...new Map(g.principals.filter((p) => p.user).map((p) => [p.name, p])).values()];
-  const roles = g.principals.filter((p) => !p.user);
+  return {
+    UserDetailList: users.map(([userName, p], n) => ({
+      UserName: userName,
+      UserId: `AIDA${id}${n}`,
+      Arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`,
+      ...attach(p),
+    })),
+    GroupDetailList: [],
+    RoleDetailList: roles.map((p, n) => ({
+      RoleName: `r${n}`,
+      RoleId: `AROA${id}${n}`,
+      Arn: `arn:aws:iam::${ACCOUNT}:role/r${n}`,
+      ...attach(p),
+    })),
+    Policies: managed.map((statements, m) => ({
+      PolicyName: `${name}${m}`,
+      Arn: arn(m),
+      PolicyVersionList: [
+        {
+          Document: { Version: '2012-10-17', Statement: statements.map((b) => blocks[b]) },
+          VersionId: 'v1',
+          IsDefaultVersion: true,
+        },
+      ],
+    })),
+  };
+}
+
+function sharedSnapshot(g: Shared): AccountSnapshot {
+  // One user per name.
+  const users = [...new Map(g.principals.filter((p) => p.user).map((p) => [p.name, p])).entries()];
   return parseSnapshotValues({
     account: { Account: ACCOUNT, Region: REGION },
-    iam: {
-      UserDetailList: users.map((p, n) => ({
-        UserName: p.name,
-        UserId: `AIDASHARED${n}`,
-        Arn: `arn:aws:iam::${ACCOUNT}:user/${p.name}`,
-        ...attach(p),
-      })),
-      GroupDetailList: [],
-      RoleDetailList: roles.map((p, n) => ({
-        RoleName: `r${n}`,
-        RoleId: `AROASHARED${n}`,
-        Arn: `arn:aws:iam::${ACCOUNT}:role/r${n}`,
-        ...attach(p),
-      })),
-      Policies: g.managed.map((blocks, m) => ({
-        PolicyName: `Block${m}`,
-        Arn: arn(m),
-        PolicyVersionList: [
-          {
-            Document: { Version: '2012-10-17', Statement: blocks.map((b) => BLOCKS[b]) },
-            VersionId: 'v1',
-            IsDefaultVersion: true,
-          },
-        ],
-      })),
-    },
+    iam: blockIam(
+      'Block',
+      BLOCKS,
+      g.managed,
+      users,
+      g.principals.filter((p) => !p.user),
+    ),
     instances: {
       InstanceInformationList: g.instances.map((id) => ({
         InstanceId: id,
@@ -746,19 +776,8 @@ const locatedAccount = fc.record({
 type Located = typeof locatedAccount extends fc.Arbitrary<infer T> ? T : never;
 
 function locatedSnapshot(g: Located): AccountSnapshot {
-  const arn = (m: number) => `arn:aws:iam::${ACCOUNT}:policy/Located${m}`;
   const instances = [...new Map(g.instances.map((i) => [i.id, i])).values()];
-  const attach = (p: Located['principals'][number]) => ({
-    AttachedManagedPolicies: p.attached.map((m) => ({ PolicyName: `Located${m}`, PolicyArn: arn(m) })),
-    ...(p.boundary !== undefined
-      ? {
-          PermissionsBoundary: {
-            PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
-            PermissionsBoundaryArn: arn(p.boundary),
-          },
-        }
-      : {}),
-    Tags: p.team ? [{ Key: 'team', Value: p.team }] : [],
+  const documents = (p: Located['principals'][number]) => ({
     ...(p.documents
       ? {
           [p.user ? 'UserPolicyList' : 'RolePolicyList']: [
@@ -775,37 +794,16 @@ function locatedSnapshot(g: Located): AccountSnapshot {
         }
       : {}),
   });
-  const roles = g.principals.filter((p) => !p.user);
   return parseSnapshotValues({
     account: { Account: ACCOUNT, Region: REGION },
-    iam: {
-      UserDetailList: g.principals
-        .filter((p) => p.user)
-        .map((p, n) => ({
-          UserName: `u${n}`,
-          UserId: `AIDALOCATED${n}`,
-          Arn: `arn:aws:iam::${ACCOUNT}:user/u${n}`,
-          ...attach(p),
-        })),
-      GroupDetailList: [],
-      RoleDetailList: roles.map((p, n) => ({
-        RoleName: `r${n}`,
-        RoleId: `AROALOCATED${n}`,
-        Arn: `arn:aws:iam::${ACCOUNT}:role/r${n}`,
-        ...attach(p),
-      })),
-      Policies: g.managed.map((blocks, m) => ({
-        PolicyName: `Located${m}`,
-        Arn: arn(m),
-        PolicyVersionList: [
-          {
-            Document: { Version: '2012-10-17', Statement: blocks.map((b) => LOCATION_BLOCKS[b]) },
-            VersionId: 'v1',
-            IsDefaultVersion: true,
-          },
-        ],
-      })),
-    },
+    iam: blockIam(
+      'Located',
+      LOCATION_BLOCKS,
+      g.managed,
+      g.principals.filter((p) => p.user).map((p, n) => [`u${n}`, p] as const),
+      g.principals.filter((p) => !p.user),
+      documents,
+    ),
     instances: {
       InstanceInformationList: instances.map((i) => ({
         InstanceId: i.id,
