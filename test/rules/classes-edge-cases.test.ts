@@ -11,6 +11,8 @@ import { bruteForce, reportAsBruteForce } from './brute-force';
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
 const SSH_DOCUMENT = 'arn:aws:ssm:*:*:document/AWS-StartSSHSession';
+/** The role every case here grants, with its own inline policies. */
+const OPS = { RoleName: 'ops', RoleId: 'AROAEXAMPLEOPS', Arn: `arn:aws:iam::${ACCOUNT}:role/ops` };
 
 function snapshot(ids: readonly string[], documents: readonly { Version: string; Resource: string }[]) {
   return parseSnapshotValues({
@@ -28,9 +30,7 @@ function snapshot(ids: readonly string[], documents: readonly { Version: string;
       Policies: [],
       RoleDetailList: [
         {
-          RoleName: 'ops',
-          RoleId: 'AROAEXAMPLEOPS',
-          Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+          ...OPS,
           RolePolicyList: documents.map((d, n) => ({
             PolicyName: `p${n}`,
             PolicyDocument: {
@@ -238,9 +238,7 @@ describe('instance classes on a tag condition whose ARN value AWS documents two 
     const s = taggedInstances([first, second], [owner(first), owner(second)], {
       RoleDetailList: [
         {
-          RoleName: 'ops',
-          RoleId: 'AROAEXAMPLEOPS',
-          Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+          ...OPS,
           RolePolicyList: [
             sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } }),
           ],
@@ -290,9 +288,7 @@ describe('instance classes on hybrid nodes whose tags were read and not read', (
           Policies: [],
           RoleDetailList: [
             {
-              RoleName: 'ops',
-              RoleId: 'AROAEXAMPLEOPS',
-              Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+              ...OPS,
               RolePolicyList: [
                 {
                   PolicyName: 'red-nodes',
@@ -363,9 +359,7 @@ describe('instance classes on a NotResource whose variable reads a tag', () => {
       const s = taggedInstances([first, second], [env], {
         RoleDetailList: [
           {
-            RoleName: 'ops',
-            RoleId: 'AROAEXAMPLEOPS',
-            Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+            ...OPS,
             RolePolicyList: [
               {
                 PolicyName: 'not-resource',
@@ -412,9 +406,7 @@ describe('instance classes on a tag variable before the resource segment', () =>
       const s = taggedInstances([first, second], [loc], {
         RoleDetailList: [
           {
-            RoleName: 'ops',
-            RoleId: 'AROAEXAMPLEOPS',
-            Arn: `arn:aws:iam::${ACCOUNT}:role/ops`,
+            ...OPS,
             RolePolicyList: [
               {
                 PolicyName: 'by-location',
