@@ -51,11 +51,13 @@ const instance = (id: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${id
 /**
  * SSH-capable instances, listed in the order given, with their tags, and the users or roles of `iam`:
  * the order matters to a classification that could take the first instance of a class for all of it.
+ * Hybrid (mi-) nodes are in the advanced tier; their tags count as read only for `readNodes`.
  */
 function taggedInstances(
   ids: readonly string[],
   tags: readonly object[],
   iam: { UserDetailList?: object[]; RoleDetailList?: object[] },
+  readNodes: readonly string[] = [],
 ) {
   return parseSnapshotValues({
     account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
@@ -63,10 +65,11 @@ function taggedInstances(
       InstanceInformationList: ids.map((id) => ({
         InstanceId: id,
         AgentVersion: '3.3.1142.0',
-        ResourceType: 'EC2Instance',
+        ResourceType: id.startsWith('mi-') ? 'ManagedInstance' : 'EC2Instance',
       })),
     },
-    tags: { Tags: tags },
+    activationTier: { ServiceSetting: { SettingValue: 'advanced' } },
+    tags: { Tags: tags, ...(readNodes.length ? { ManagedInstanceIds: readNodes } : {}) },
     sessionDocuments: { DocumentIdentifiers: [] },
     iam: { UserDetailList: [], GroupDetailList: [], Policies: [], RoleDetailList: [], ...iam },
   });
@@ -267,25 +270,10 @@ describe('instance classes on hybrid nodes whose tags were read and not read', (
     (first, second) => {
       // Given mi-1 read and untagged (ManagedInstanceIds), mi-2 not read, mi-3 tagged Team=red, and a
       // grant on nodes tagged Team=red
-      const s = parseSnapshotValues({
-        account: { Account: ACCOUNT, Region: REGION, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
-        instances: {
-          InstanceInformationList: [first, second, 'mi-3'].map((id) => ({
-            InstanceId: id,
-            AgentVersion: '3.3.1142.0',
-            ResourceType: 'ManagedInstance',
-          })),
-        },
-        activationTier: { ServiceSetting: { SettingValue: 'advanced' } },
-        tags: {
-          Tags: [{ Key: 'Team', Value: 'red', ResourceId: 'mi-3', ResourceType: 'managed-instance' }],
-          ManagedInstanceIds: ['mi-1', 'mi-3'],
-        },
-        sessionDocuments: { DocumentIdentifiers: [] },
-        iam: {
-          UserDetailList: [],
-          GroupDetailList: [],
-          Policies: [],
+      const s = taggedInstances(
+        [first, second, 'mi-3'],
+        [{ Key: 'Team', Value: 'red', ResourceId: 'mi-3', ResourceType: 'managed-instance' }],
+        {
           RoleDetailList: [
             {
               ...OPS,
@@ -309,7 +297,8 @@ describe('instance classes on hybrid nodes whose tags were read and not read', (
             },
           ],
         },
-      });
+        ['mi-1', 'mi-3'],
+      );
       // Then mi-1 is denied and mi-2 conditional, as the per-instance evaluation says, whichever comes
       // first: one class for both would give one of them the other's answer
       const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
