@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
-import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { renderHtml, renderMarkdown, renderText } from '../../src/report';
 import type { AuditReport } from '../../src/report/types';
-import { audit } from '../../src/rules/audit';
-import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+import { auditDirectory } from './audited';
 
 /**
  * With iam.json cut short, an SSH-capable instance is NON_COMPLIANT though no listed principal reaches
@@ -12,10 +10,7 @@ import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
  */
 let report: AuditReport;
 beforeAll(async () => {
-  report = audit(
-    await loadSnapshotDirectory(resolve(__dirname, '../fixtures/snapshots/truncated-iam')),
-    DEFAULT_COMPLIANCE_POLICY,
-  );
+  report = await auditDirectory(resolve(__dirname, '../fixtures/snapshots/truncated-iam'));
 });
 
 describe('an instance NON_COMPLIANT only for the principals a cut-short iam.json did not list', () => {

@@ -1,10 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import type { AuditReport } from '../../src/report/types';
-import { audit } from '../../src/rules/audit';
-import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+import { auditDirectory } from './audited';
 
 /**
  * Reports that carry hostile text where input reaches them, for the renderer tests
@@ -47,7 +45,7 @@ export async function auditEdited(edit: Edit): Promise<AuditReport> {
     edit(files);
     writeFileSync(join(dir, 'instances.json'), JSON.stringify(files.instances));
     writeFileSync(join(dir, 'iam.json'), JSON.stringify(files.iam));
-    return audit(await loadSnapshotDirectory(dir), DEFAULT_COMPLIANCE_POLICY);
+    return await auditDirectory(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

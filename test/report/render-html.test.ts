@@ -1,17 +1,11 @@
-import { resolve } from 'node:path';
-import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { escapeHtml, renderHtml } from '../../src/report/render-html';
 import type { AuditReport } from '../../src/report/types';
-import { audit } from '../../src/rules/audit';
-import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
 import { CONTROLS, HOSTILE_INPUTS, VISIBLE } from './hostile';
+import { auditDirectory, EXAMPLE_ACCOUNT } from './audited';
 
 let example: AuditReport;
 beforeAll(async () => {
-  example = audit(
-    await loadSnapshotDirectory(resolve(__dirname, '../../examples/account')),
-    DEFAULT_COMPLIANCE_POLICY,
-  );
+  example = await auditDirectory(EXAMPLE_ACCOUNT);
 });
 
 describe('the HTML report', () => {

@@ -1,18 +1,12 @@
-import { resolve } from 'node:path';
-import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { buildSnsMessage, messageSize, SNS_MESSAGE_LIMIT, subjectFor } from '../../src/report/sns-message';
 import type { AuditReport } from '../../src/report/types';
-import { audit } from '../../src/rules/audit';
-import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
 import * as renderTextModule from '../../src/report/render-text';
 import { CONTROLS, HOSTILE_INPUTS, VISIBLE } from './hostile';
+import { auditDirectory, EXAMPLE_ACCOUNT } from './audited';
 
 let example: AuditReport;
 beforeAll(async () => {
-  example = audit(
-    await loadSnapshotDirectory(resolve(__dirname, '../../examples/account')),
-    DEFAULT_COMPLIANCE_POLICY,
-  );
+  example = await auditDirectory(EXAMPLE_ACCOUNT);
 });
 
 describe('the SNS message of the nightly report', () => {

@@ -1,19 +1,13 @@
-import { resolve } from 'node:path';
 import fc from 'fast-check';
-import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { renderMarkdown } from '../../src/report/render-markdown';
 import { renderText } from '../../src/report/render-text';
 import { largestFitting, summarizer } from '../../src/report/summary';
 import type { AuditReport } from '../../src/report/types';
-import { audit } from '../../src/rules/audit';
-import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
+import { auditDirectory, EXAMPLE_ACCOUNT } from './audited';
 
 let example: AuditReport;
 beforeAll(async () => {
-  example = audit(
-    await loadSnapshotDirectory(resolve(__dirname, '../../examples/account')),
-    DEFAULT_COMPLIANCE_POLICY,
-  );
+  example = await auditDirectory(EXAMPLE_ACCOUNT);
 });
 
 /** The example report with `n` principals: only the length of the lists matters to the search. */
