@@ -39,16 +39,17 @@ export function instanceArn(
     : `arn:${account.partition}:ec2:${account.region}:${account.id}:instance/${info.InstanceId}`;
 }
 
-/**
- * For each distinct set of tag keys, which key a lower-cased name stands for. IAM compares condition
- * keys without regard to case, tag keys included; an inventory has thousands of instances but only a
- * few sets of tag keys, so the lower-casing is done once per set, not once per instance.
- */
+/** A set of tag keys, as the path of its keys in order (see TagKeyIndex). */
 interface KeySetNode {
   readonly next: Map<string, KeySetNode>;
   index?: ReadonlyMap<string, string | readonly string[]>;
 }
 
+/**
+ * For each distinct set of tag keys, which key a lower-cased name stands for. IAM compares condition
+ * keys without regard to case, tag keys included; an inventory has thousands of instances but only a
+ * few sets of tag keys, so the lower-casing is done once per set, not once per instance.
+ */
 export class TagKeyIndex {
   /** Key sets as paths, one tag key per step: finding an instance's set builds no string. */
   private readonly sets: KeySetNode = { next: new Map() };
