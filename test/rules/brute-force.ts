@@ -32,8 +32,15 @@ export interface BruteForce {
   readonly principals: Map<string, BruteForcePrincipal>;
   /** Each listed instance's compliance, by instance id. */
   readonly instances: Map<string, 'COMPLIANT' | 'NON_COMPLIANT'>;
+  /** How many principals that are not exempt violate the policy on each listed instance, by id. */
+  readonly exposedTo: Map<string, number>;
   /** The COMPLIANT instances that the audit may report NON_COMPLIANT (see mayFailClosed). */
   readonly mayFailClosed?: Set<string>;
+  /**
+   * Per instance, how many more principals the audit may count in exposedTo: those it may fail closed
+   * for there (see mayFailClosed). Only instances with some.
+   */
+  readonly mayAlsoExpose?: Map<string, number>;
 }
 
 /** What the brute force computes, read off an audit report: the two are compared in this shape. */
@@ -51,6 +58,7 @@ export function reportAsBruteForce(report: AuditReport): BruteForce {
       ]),
     ),
     instances: new Map(report.instances.map((i) => [i.instanceId, i.compliance])),
+    exposedTo: new Map(report.instances.map((i) => [i.instanceId, i.exposedTo])),
   };
 }
 
@@ -96,6 +104,8 @@ export function bruteForce(
     inventory.includes(i) && exemptions.instance(i.instanceId, i.tags);
   const exposed = new Set<ManagedInstance>();
   const maybeExposed = new Set<ManagedInstance>();
+  const exposedTo = new Map(inventory.map((i) => [i.instanceId, 0]));
+  const mayAlsoExpose = new Map<string, number>();
   const out = new Map<string, BruteForcePrincipal>();
   for (const p of principals) {
     const onInstance = (inst: ManagedInstance, context = inst.context): Decision =>
@@ -120,6 +130,9 @@ export function bruteForce(
     const exempt = exemptions.principal(p.arn);
     let violating = false;
     let mayFailClosed = false;
+    // The instances this principal is counted for: once each, through however many documents.
+    const exposedHere = new Set<ManagedInstance>();
+    const maybeHere = new Set<ManagedInstance>();
     const perDoc = documents.map((doc) => {
       const docDecision = evaluate(
         p.policies,
@@ -154,14 +167,23 @@ export function bruteForce(
           if (violation) {
             violating = true;
             exposed.add(inst);
+            exposedHere.add(inst);
           } else if (onUnreadTags) {
             mayFailClosed = true;
             maybeExposed.add(inst);
+            maybeHere.add(inst);
           }
         }
         return { inst, access };
       });
     });
+    for (const inst of exposedHere) {
+      if (inventory.includes(inst)) exposedTo.set(inst.instanceId, (exposedTo.get(inst.instanceId) ?? 0) + 1);
+    }
+    for (const inst of maybeHere) {
+      if (inventory.includes(inst) && !exposedHere.has(inst))
+        mayAlsoExpose.set(inst.instanceId, (mayAlsoExpose.get(inst.instanceId) ?? 0) + 1);
+    }
     const sshIndex = documents.findIndex((d) => d.ssh);
     const ssh = perDoc[sshIndex] ?? [];
     const reach = ssh
@@ -192,6 +214,8 @@ export function bruteForce(
   return {
     principals: out,
     instances: compliance,
+    exposedTo,
     ...(mayFail.length ? { mayFailClosed: new Set(mayFail.map((i) => i.instanceId)) } : {}),
+    ...(mayAlsoExpose.size ? { mayAlsoExpose } : {}),
   };
 }

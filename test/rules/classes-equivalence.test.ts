@@ -476,6 +476,13 @@ function expected(actual: BruteForce, brute: BruteForce): BruteForce {
         brute.mayFailClosed?.has(id) && actual.instances.get(id) === 'NON_COMPLIANT' ? 'NON_COMPLIANT' : c,
       ]),
     ),
+    // Between the principals the brute force counts and those the audit may also count, failing closed.
+    exposedTo: new Map(
+      [...brute.exposedTo].map(([id, count]) => {
+        const found = actual.exposedTo.get(id) ?? -1;
+        return [id, found >= count && found <= count + (brute.mayAlsoExpose?.get(id) ?? 0) ? found : count];
+      }),
+    ),
   };
 }
 
