@@ -183,6 +183,10 @@ export function audit(
   const exposure = new Array<number>(classes.length).fill(0);
   // Which principal last counted each class: a class reached through several documents counts once.
   const countedFor = new Int32Array(classes.length).fill(-1);
+  // Most violating principals violate through one array of classes (documents alike share theirs, see
+  // session-access.ts), often the same as thousands of others: those are counted per array, and each
+  // array's classes are added up once at the end.
+  const principalsPerArray = new Map<readonly number[], number>();
   const reasonsByDecision = new WeakMap<Decision, Reason[]>();
   const violations = new Map<PrincipalReport, PrincipalViolations>();
   const principals = analysis.map((pa, index): PrincipalReport => {
@@ -207,6 +211,8 @@ export function audit(
     let portForwardingViolates = false;
     // What the audit knows of every request of this principal, whatever the instance (made on first use).
     let known: RequestContext | undefined;
+    // The distinct arrays of classes this principal violates on.
+    const violatedArrays: (readonly number[])[] = [];
     if (!exempt) {
       for (const d of granted) {
         const found = derived(d);
@@ -222,17 +228,24 @@ export function audit(
           if (byTags.length) classesViolating = [...classesViolating, ...byTags];
         }
         if (classesViolating.length) {
+          violating = true;
           if (d.document.ssh) sshViolates = true;
           else portForwardingViolates = true;
+          if (!violatedArrays.includes(classesViolating)) violatedArrays.push(classesViolating);
         }
-        for (const id of classesViolating) {
-          violating = true;
+      }
+    }
+    if (violatedArrays.length === 1) {
+      const only = violatedArrays[0] as readonly number[];
+      principalsPerArray.set(only, (principalsPerArray.get(only) ?? 0) + 1);
+    } else {
+      for (const array of violatedArrays)
+        for (const id of array) {
           if (countedFor[id] !== index) {
             countedFor[id] = index;
             exposure[id] = (exposure[id] as number) + 1;
           }
         }
-      }
     }
     const report: PrincipalReport = {
       arn: p.arn,
@@ -250,6 +263,8 @@ export function audit(
     if (violating) violations.set(report, { ssh: sshViolates, portForwarding: portForwardingViolates });
     return report;
   });
+  for (const [array, count] of principalsPerArray)
+    for (const id of array) exposure[id] = (exposure[id] as number) + count;
 
   // In the order of instances.json: every listed instance once, and never the representative.
   const instanceReports = instances.map((m): InstanceReport => {
