@@ -9,7 +9,7 @@ import { buildInstances, resourceTagContext, type ManagedInstance } from '../../
 import { buildPrincipals } from '../../src/rules/principals';
 import { mostAccess, type Access } from '../../src/rules/session-access';
 import { portDocuments } from '../../src/rules/session-documents';
-import type { AuditReport } from '../../src/report/types';
+import type { AuditReport, DocumentAccessReport } from '../../src/report/types';
 import type { AccountSnapshot } from '../../src/snapshot/types';
 
 /**
@@ -20,6 +20,8 @@ export interface BruteForcePrincipal {
   readonly sshOverSessionManager: Access;
   readonly sshReachableInstances: '*' | readonly string[];
   readonly portForwarding: Access;
+  /** Each Port document the principal is not denied, in the order of the snapshot's documents. */
+  readonly sessionDocuments: readonly DocumentAccessReport[];
   readonly compliance: 'COMPLIANT' | 'NON_COMPLIANT';
   /**
    * COMPLIANT above, but only for want of tags that no candidate has: conditional access the policy
@@ -53,6 +55,7 @@ export function reportAsBruteForce(report: AuditReport): BruteForce {
           sshOverSessionManager: p.sshOverSessionManager,
           sshReachableInstances: p.sshReachableInstances,
           portForwarding: p.portForwarding,
+          sessionDocuments: p.sessionDocuments,
           compliance: p.compliance,
         },
       ]),
@@ -190,12 +193,29 @@ export function bruteForce(
       .filter((r) => r.access === 'allowed' && r.inst.sshCapable && inventory.includes(r.inst))
       .map((r) => r.inst.instanceId)
       .sort();
+    const sessionDocuments = documents.flatMap((doc, i): DocumentAccessReport[] => {
+      const rows = perDoc[i] ?? [];
+      const access = mostAccess(rows.map((r) => r.access));
+      if (access === 'denied') return [];
+      const reached = rows.filter(
+        (r) => r.access === 'allowed' && r.inst.sshCapable && inventory.includes(r.inst),
+      ).length;
+      return [
+        {
+          document: doc.name,
+          access,
+          reachableInstanceCount: reached,
+          reachesAllInstances: capable.length > 0 && reached === capable.length,
+        },
+      ];
+    });
     out.set(p.arn, {
       sshOverSessionManager: mostAccess(ssh.map((r) => r.access)),
       sshReachableInstances: capable.length > 0 && reach.length === capable.length ? '*' : reach,
       portForwarding: mostAccess(
         perDoc.filter((_, i) => i !== sshIndex).flatMap((rows) => rows.map((r) => r.access)),
       ),
+      sessionDocuments,
       compliance: violating ? 'NON_COMPLIANT' : 'COMPLIANT',
       ...(mayFailClosed && !violating ? { mayFailClosed: true as const } : {}),
     });

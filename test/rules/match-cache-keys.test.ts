@@ -113,6 +113,7 @@ function expectPerInstanceAnswers(s: ReturnType<typeof snapshot>): void {
       sshOverSessionManager: p.sshOverSessionManager,
       sshReachableInstances: p.sshReachableInstances,
       portForwarding: p.portForwarding,
+      sessionDocuments: p.sessionDocuments,
       compliance: p.compliance,
     }).toEqual({ arn: p.arn, ...expected.principals.get(p.arn) });
   }
