@@ -39,10 +39,10 @@ export interface BruteForce {
   /** The COMPLIANT instances that the audit may report NON_COMPLIANT (see mayFailClosed). */
   readonly mayFailClosed?: Set<string>;
   /**
-   * Per instance, how many more principals the audit may count in exposedTo: those it may fail closed
-   * for there (see mayFailClosed). Only instances with some.
+   * Per instance, the principals (by ARN) the audit may also count in exposedTo: those it may fail
+   * closed for there (see mayFailClosed), which it then reports NON_COMPLIANT. Only instances with some.
    */
-  readonly mayAlsoExpose?: Map<string, number>;
+  readonly mayAlsoExpose?: Map<string, readonly string[]>;
 }
 
 /** What the brute force computes, read off an audit report: the two are compared in this shape. */
@@ -108,7 +108,7 @@ export function bruteForce(
   const exposed = new Set<ManagedInstance>();
   const maybeExposed = new Set<ManagedInstance>();
   const exposedTo = new Map(inventory.map((i) => [i.instanceId, 0]));
-  const mayAlsoExpose = new Map<string, number>();
+  const mayAlsoExpose = new Map<string, string[]>();
   const out = new Map<string, BruteForcePrincipal>();
   for (const p of principals) {
     const onInstance = (inst: ManagedInstance, context = inst.context): Decision =>
@@ -185,7 +185,7 @@ export function bruteForce(
     }
     for (const inst of maybeHere) {
       if (inventory.includes(inst) && !exposedHere.has(inst))
-        mayAlsoExpose.set(inst.instanceId, (mayAlsoExpose.get(inst.instanceId) ?? 0) + 1);
+        mayAlsoExpose.set(inst.instanceId, [...(mayAlsoExpose.get(inst.instanceId) ?? []), p.arn]);
     }
     const sshIndex = documents.findIndex((d) => d.ssh);
     const ssh = perDoc[sshIndex] ?? [];

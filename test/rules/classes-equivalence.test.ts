@@ -476,11 +476,15 @@ function expected(actual: BruteForce, brute: BruteForce): BruteForce {
         brute.mayFailClosed?.has(id) && actual.instances.get(id) === 'NON_COMPLIANT' ? 'NON_COMPLIANT' : c,
       ]),
     ),
-    // Between the principals the brute force counts and those the audit may also count, failing closed.
+    // Between the principals the brute force counts and those the audit may also count, failing closed:
+    // only those it reports NON_COMPLIANT, as every principal it counts anywhere is.
     exposedTo: new Map(
       [...brute.exposedTo].map(([id, count]) => {
         const found = actual.exposedTo.get(id) ?? -1;
-        return [id, found >= count && found <= count + (brute.mayAlsoExpose?.get(id) ?? 0) ? found : count];
+        const more = (brute.mayAlsoExpose?.get(id) ?? []).filter(
+          (arn) => actual.principals.get(arn)?.compliance === 'NON_COMPLIANT',
+        ).length;
+        return [id, found >= count && found <= count + more ? found : count];
       }),
     ),
   };

@@ -41,6 +41,8 @@ describe('the audit of a generated account', () => {
       const actual = reportAsBruteForce(report);
       expect(actual.principals).toEqual(expected.principals);
       expect(actual.instances).toEqual(expected.instances);
+      expect(expected.mayAlsoExpose).toBeUndefined();
+      expect(actual.exposedTo).toEqual(expected.exposedTo);
       const kinds = new Set(report.principals.map((p) => p.sshOverSessionManager));
       expect(kinds.has('allowed') && kinds.has('denied')).toBe(true);
       expect(report.summary.instanceClasses).toBeGreaterThan(1);
