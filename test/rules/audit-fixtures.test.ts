@@ -22,7 +22,8 @@ import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
  * - `principals` / `instances`: every principal ARN and instance id of the snapshot, with the fields
  *   to check (the sets must be equal);
  * - optionally `guardrailExists`, `guardrailPrincipalsCovered`, `sessionLoggingState` and
- *   `findingRules` (rule id -> number of findings, 0 meaning none).
+ *   `findingRules` (rule id -> number of findings, 0 meaning none);
+ * - optionally `summary`: some of the report's summary counts.
  */
 
 type Access = 'allowed' | 'conditional' | 'denied' | 'unknown';
@@ -53,6 +54,7 @@ interface Expected {
   readonly guardrailPrincipalsCovered?: number;
   readonly sessionLoggingState?: string;
   readonly findingRules?: Readonly<Record<string, number>>;
+  readonly summary?: Readonly<Partial<Record<keyof AuditReport['summary'], number>>>;
 }
 
 const ROOT = join(__dirname, '..', 'fixtures', 'snapshots');
@@ -188,6 +190,17 @@ describe('audit over fixture snapshots (test/fixtures/snapshots)', () => {
             );
             expect(counts).toEqual(c.expected.findingRules);
           }
+        });
+      }
+
+      const summary = c.expected.summary;
+      if (summary) {
+        it(`sums up the report as expected (${Object.keys(summary).join(', ')})`, () => {
+          // Then the summary counts are the expected ones
+          const counts = Object.fromEntries(
+            Object.keys(summary).map((key) => [key, report.summary[key as keyof AuditReport['summary']]]),
+          );
+          expect(counts).toEqual(summary);
         });
       }
     },
