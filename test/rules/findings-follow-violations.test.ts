@@ -61,3 +61,29 @@ describe('the SSH and port-forwarding findings name only the access that violate
     expect(report.summary.findings).toBe(report.findings.length);
   });
 });
+
+describe('the SSH and port-forwarding findings say how the access is had', () => {
+  it('rates conditional SSH access medium and SSH access outright high', () => {
+    // Given one role allowed SSH only with MFA, and one allowed it outright (conditional access a violation)
+    const policy = { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation: true };
+    const conditional = auditOneRole(grant(SSH, MFA), policy);
+    const outright = auditOneRole(grant(SSH), policy);
+    // When their SSH findings are read
+    const severity = (report: ReturnType<typeof auditOneRole>) =>
+      report.findings.find((f) => f.rule === 'ssh-over-session-manager')?.severity;
+    // Then the conditional access is medium and the outright access high
+    expect(severity(conditional)).toBe('medium');
+    expect(severity(outright)).toBe('high');
+  });
+
+  it('names in the port-forwarding finding the port-forwarding documents only, not the SSH document', () => {
+    // Given a role allowed SSH and AWS-StartPortForwardingSession outright
+    const report = auditOneRole([...grant(SSH), ...grant(PORT)]);
+    // When its port-forwarding finding is read
+    const finding = report.findings.find((f) => f.rule === 'port-forwarding-over-session-manager');
+    // Then it names the port-forwarding document with its access, and not the SSH document
+    expect(finding?.message).toBe(
+      'arn:aws:iam::111122223333:role/ops can open port-forwarding sessions through AWS-StartPortForwardingSession (allowed); these sessions are unaudited.',
+    );
+  });
+});
