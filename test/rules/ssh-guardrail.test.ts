@@ -1,0 +1,59 @@
+import { auditOneRole } from './one-role-account';
+
+/**
+ * The account-level guardrail: an attached, unconditional explicit Deny of ssm:StartSession on the
+ * AWS-StartSSHSession document (the seed's "VisualEditor1" statement). A Deny that covers the document
+ * only under some condition is listed but is no guardrail; a Deny whose NotResource names the document
+ * denies everything but it, and is no guardrail at all.
+ */
+const SSH_DOCUMENT = 'arn:aws:ssm:*:*:document/AWS-StartSSHSession';
+const ALLOW_ADMIN = { Sid: 'Admin', Effect: 'Allow', Action: '*', Resource: '*' };
+
+describe('the SSH guardrail', () => {
+  it.each<[string, object, boolean, { conditional: boolean }[]]>([
+    [
+      'the seed Deny of the SSH document',
+      { Sid: 'VisualEditor1', Effect: 'Deny', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
+      true,
+      [{ conditional: false }],
+    ],
+    [
+      'a Deny of the SSH document only without MFA',
+      {
+        Sid: 'NoSshWithoutMFA',
+        Effect: 'Deny',
+        Action: 'ssm:StartSession',
+        Resource: SSH_DOCUMENT,
+        Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+      },
+      false,
+      [{ conditional: true }],
+    ],
+    [
+      'a Deny of everything but instances (NotResource), which covers the SSH document',
+      {
+        Sid: 'OnlyInstances',
+        Effect: 'Deny',
+        Action: 'ssm:StartSession',
+        NotResource: 'arn:aws:ec2:*:*:instance/*',
+      },
+      true,
+      [{ conditional: false }],
+    ],
+    [
+      'a Deny of everything but the SSH document (NotResource)',
+      { Sid: 'OnlySsh', Effect: 'Deny', Action: 'ssm:StartSession', NotResource: SSH_DOCUMENT },
+      false,
+      [],
+    ],
+  ])('with %s beside AdministratorAccess-like access, exists is %s', (_what, deny, exists, statements) => {
+    // Given a role with an Allow of everything and the Deny statement
+    // When the account is audited
+    const report = auditOneRole([ALLOW_ADMIN, deny]);
+    // Then the guardrail exists only for an unconditional Deny that covers the SSH document
+    expect(report.guardrail.exists).toBe(exists);
+    expect(report.guardrail.statements.map((s) => ({ conditional: s.conditional }))).toEqual(statements);
+    // And the account-level finding is there exactly when no guardrail exists
+    expect(report.findings.some((f) => f.rule === 'no-ssh-guardrail')).toBe(!exists);
+  });
+});
