@@ -18,6 +18,7 @@ type Listing =
   | 'complete'
   | 'cut short, with a shared Zed'
   | 'complete, with two Zed'
+  | 'complete, with a shared Zed'
   | 'complete, with a Port document that names no owner';
 
 function documents(listing: Listing): Pick<SnapshotValues, 'sessionDocuments'> {
@@ -38,6 +39,8 @@ function documents(listing: Listing): Pick<SnapshotValues, 'sessionDocuments'> {
         DocumentIdentifiers: [{ Name: 'Foo', DocumentType: 'Session', SessionType: 'Port' }],
       },
     };
+  if (listing === 'complete, with a shared Zed')
+    return { sessionDocuments: { DocumentIdentifiers: [zed('444455556666', 'Port')] } };
   if (listing === 'complete, with two Zed')
     return { sessionDocuments: { DocumentIdentifiers: [zed('444455556666', 'Port'), zed(ACCOUNT, 'Port')] } };
   return {
@@ -170,6 +173,12 @@ const table: readonly (readonly [string, Listing, readonly object[], 'unknown' |
     'unknown',
   ],
   [
+    'NotResource that leaves out only the AWS names',
+    'missing',
+    [{ Effect: 'Allow', Action: 'ssm:StartSession', NotResource: 'arn:aws:ssm:*:*:document/AWS-*' }],
+    'unknown',
+  ],
+  [
     'hybrid-node patterns, which name no document',
     'missing',
     [allow('arn:aws:ssm:*:*:managed-instance/*')],
@@ -200,6 +209,20 @@ const table: readonly (readonly [string, Listing, readonly object[], 'unknown' |
     "this account's Port document beside a shared one of the same name",
     'complete, with two Zed',
     [allow(doc('Zed'))],
+    'allowed',
+  ],
+  // A shared document's ARN carries its owner's account: a grant on this account's document of that
+  // name does not reach it, and a grant in the owner's account does.
+  [
+    "this account's document named like a listed shared Port document",
+    'complete, with a shared Zed',
+    [allow(doc('Zed'))],
+    'denied',
+  ],
+  [
+    'a listed shared Port document, in its owner account',
+    'complete, with a shared Zed',
+    [allow(doc('Zed', '444455556666'))],
     'allowed',
   ],
   [
@@ -256,6 +279,19 @@ describe('port forwarding through customer documents the snapshot does not list'
       principal?.reasons.filter((r) => r.resource === 'document').map((r) => r.resourceArn),
     );
     expect(cited.size).toBe(1);
+  });
+
+  it('names, in the reason on the unlisted documents, the pattern that may or may not cover them', () => {
+    // Given a grant on a name prefix, and no list of the Session documents
+    const principal = audited('missing', [allow(doc('Acme-*'))]);
+    // When the reason on the stand-in for the unlisted documents is read
+    const reason = principal?.reasons.find(
+      (r) => r.resource === 'document' && r.resourceArn.endsWith(`document/${UNLISTED_DOCUMENT}`),
+    );
+    // Then it says the access holds only for some of the documents that pattern names
+    expect(reason?.message).toMatch(
+      new RegExp(`only for some values of arn:aws:ssm:us-east-1:${ACCOUNT}:document/Acme-\\*$`),
+    );
   });
 
   it('does not let a grant on AWS documents alone (an empty account) reach an unlisted customer document', () => {
