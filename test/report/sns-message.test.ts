@@ -89,3 +89,45 @@ describe('the SNS message of the nightly report', () => {
     });
   });
 });
+
+describe('the size SNS counts against its limit', () => {
+  /** What SNS counts, independently of messageSize: the body, the subject, and each attribute's name, type and value. */
+  const snsBytes = (m: {
+    Message: string;
+    Subject: string;
+    MessageAttributes: Record<string, { DataType: string; StringValue: string }>;
+  }): number =>
+    Buffer.byteLength(m.Message, 'utf8') +
+    Buffer.byteLength(m.Subject, 'utf8') +
+    Object.entries(m.MessageAttributes).reduce(
+      (n, [name, a]) =>
+        n + Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue),
+      0,
+    );
+
+  it.each<[string, number, boolean]>([
+    ['exactly the whole message: sent whole', 0, false],
+    ['one byte less than the whole message: summarized', -1, true],
+    ['less than the whole message by the subject: summarized', -100, true],
+  ])('with a limit of %s', (_case, delta, summarized) => {
+    // Given: the whole example report's message and its size as SNS counts it
+    const whole = buildSnsMessage(example);
+    expect(whole.summarized).toBe(false);
+    const limit = snsBytes(whole) + delta;
+
+    // When
+    const message = buildSnsMessage(example, { limit });
+
+    // Then: within the limit, subject and attributes included, and summarized only when it had to be
+    expect(message.summarized).toBe(summarized);
+    expect(snsBytes(message)).toBeLessThanOrEqual(limit);
+  });
+
+  it('refuses to build a message over the limit when even an empty summary does not fit', () => {
+    // Given: a limit smaller than the JSON of a summary that lists nothing
+    const limit = 2_000;
+
+    // When / Then: a RangeError, never a message SNS would reject
+    expect(() => buildSnsMessage(example, { limit })).toThrow(RangeError);
+  });
+});
