@@ -263,6 +263,15 @@ describe('a narrowed text or markdown report', () => {
       ['Non-compliant principals (0)', 'None.'],
     ],
     [
+      'text narrowed to one principal named twice counts one requested principal',
+      { format: 'text', principalArns: [OPS_ADMIN, OPS_ADMIN] },
+      [
+        'Narrowed to 1 requested principal(s): the lists show only those and the findings about them; the counts are account-wide.',
+        'Non-compliant principals among the 1 requested (1)',
+      ],
+      ['2 requested', 'among the 2 requested'],
+    ],
+    [
       'markdown narrowed to a compliant principal says none of the requested principals is non-compliant',
       { format: 'markdown', principalArns: ['arn:aws:iam::111122223333:user/carol.jones'] },
       [
@@ -338,6 +347,25 @@ describe('a report larger than a synchronous Lambda response may be', () => {
       { format: 'text' },
       { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY, responseLimit: limit },
     )) as string;
+    expect(Buffer.byteLength(JSON.stringify(text))).toBeLessThanOrEqual(limit);
+    expect(text).toMatch(/^Summary: /);
+  });
+  it('is summarized when the text fits as it is but not as the JSON string Lambda sends, whose line breaks are escaped', async () => {
+    // Given: a limit of exactly the whole text report's UTF-8 bytes; as a JSON string each line break
+    // becomes two bytes and the quotes add two more
+    const whole = (await runOnDemand(
+      { format: 'text' },
+      { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY },
+    )) as string;
+    const limit = Buffer.byteLength(whole);
+
+    // When
+    const text = (await runOnDemand(
+      { format: 'text' },
+      { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY, responseLimit: limit },
+    )) as string;
+
+    // Then: what Lambda sends is within the limit, so it is a summary
     expect(Buffer.byteLength(JSON.stringify(text))).toBeLessThanOrEqual(limit);
     expect(text).toMatch(/^Summary: /);
   });
