@@ -828,3 +828,69 @@ describe('an instance NON_COMPLIANT only because the IAM listing was cut short',
     }
   });
 });
+
+describe('an SSH-capable instance that no principal may reach, on a complete audit', () => {
+  it('is COMPLIANT with an annotation saying no non-exempt principal reaches it, not that unlisted principals may', async () => {
+    // Given: the tag-conditions fixture, read whole: i-c5a0bd0d9da8b07c0 is SSH-capable and no tag
+    // condition lets anyone start a session on it
+    const dir = join(__dirname, '..', 'fixtures', 'snapshots', 'tag-conditions');
+
+    // When
+    await handlerFor(dir)(configEvent('scheduled-notification'));
+
+    // Then
+    expect(byId(posted()).get('i-c5a0bd0d9da8b07c0')).toMatchObject({
+      ComplianceResourceType: 'AWS::SSM::ManagedInstanceInventory',
+      ComplianceType: 'COMPLIANT',
+      Annotation: expect.stringMatching(/reachable by 0 non-exempt principal\(s\) \(unaudited session\)$/),
+    });
+    expect(posted().filter((e) => /incomplete IAM listing/.test(e.Annotation ?? ''))).toEqual([]);
+  });
+});
+
+describe('a change notification on an account the audit cannot read whole', () => {
+  it('posts only NON_COMPLIANT evaluations and fails the invocation, as the periodic run does', async () => {
+    // Given: activation-tier.json is missing (GetServiceSetting denied), and the Developers group changes
+    const dir = copyOfExampleAccount(join(work, `change-no-activation-tier-${Date.now()}`));
+    unlinkSync(join(dir, 'activation-tier.json'));
+    const event = configEvent('group-change-developers');
+
+    // When / Then: the invocation fails, naming the incompleteness
+    await expect(handlerFor(dir)(event)).rejects.toThrow(/incomplete/);
+    // And: nothing was posted COMPLIANT on unread data
+    expect(posted().filter((e) => e.ComplianceType === 'COMPLIANT')).toEqual([]);
+  });
+});
+
+describe('stale results listed twice', () => {
+  it('answers NOT_APPLICABLE once for a gone resource that two result pages both list', async () => {
+    // Given: GetComplianceDetailsByConfigRule lists the same deleted role on both pages
+    const event = configEvent('scheduled-notification');
+    const goneRole = 'AROAZZZZZZZZZZZZZZZZ9';
+    const result = {
+      EvaluationResultIdentifier: {
+        EvaluationResultQualifier: {
+          ConfigRuleName: event.configRuleName as string,
+          ResourceType: 'AWS::IAM::Role',
+          ResourceId: goneRole,
+          EvaluationMode: 'DETECTIVE' as const,
+        },
+        OrderingTimestamp: new Date('2026-03-16T05:00:11.000Z'),
+      },
+      ComplianceType: 'NON_COMPLIANT' as const,
+      ResultRecordedTime: new Date('2026-03-16T05:00:40.000Z'),
+      ConfigRuleInvokedTime: new Date('2026-03-16T05:00:12.000Z'),
+    };
+    config
+      .on(GetComplianceDetailsByConfigRuleCommand)
+      .resolvesOnce({ EvaluationResults: [result], NextToken: 'page-2-token' })
+      .resolvesOnce({ EvaluationResults: [result] });
+
+    // When
+    const outcome = await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: one evaluation per resource in the PutEvaluations calls
+    expect(posted().filter((e) => e.ComplianceResourceId === goneRole)).toHaveLength(1);
+    expect(outcome).toMatchObject({ notApplicable: 1 });
+  });
+});
