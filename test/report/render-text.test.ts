@@ -61,4 +61,21 @@ describe('the text report', () => {
     expect(text).toContain('  - high session-logging-blind-spot: see "Unaudited sessions" above\n');
     expect(text.split(report.sessionLogging.statement).length - 1).toBe(1);
   });
+
+  it('names the instances that are not SSH-capable, with why, though they are COMPLIANT', async () => {
+    // Given: the example account, where i-0b2c3d4e5f6071829 runs SSM Agent 2.3.612.0 (before 2.3.672.0)
+    // and mi-0a1b2c3d4e5f67890 is a hybrid node in the standard tier
+    const report = audit(
+      await loadSnapshotDirectory(join(__dirname, '..', '..', 'examples', 'account')),
+      DEFAULT_COMPLIANCE_POLICY,
+    );
+
+    // When
+    const text = renderText(report);
+
+    // Then
+    const line = text.split('\n').find((l) => l.startsWith('  Not SSH-capable: '));
+    expect(line).toContain('i-0b2c3d4e5f6071829 (SSM Agent 2.3.612.0 is older than 2.3.672.0)');
+    expect(line).toContain('mi-0a1b2c3d4e5f67890 (hybrid node in the standard instances tier');
+  });
 });
