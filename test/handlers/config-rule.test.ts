@@ -562,6 +562,23 @@ describe('change notifications', () => {
     expect(policy.PolicyId).toMatch(/^ANPA/);
   });
 
+  it('a permissions boundary change re-evaluates the principals it bounds (DeveloperBoundary v3 allows ssm:StartSession)', async () => {
+    // Given: DeveloperBoundary, the boundary of carol.jones and AppDeployRole and attached to nobody,
+    // gets a default version v3 that adds ssm:StartSession to what it lets through
+    const event = configEvent('policy-change-developerboundary');
+
+    // When
+    await handlerFor(EXAMPLE_ACCOUNT)(event);
+
+    // Then: exactly the two principals it bounds are evaluated, and both are NON_COMPLIANT now: carol
+    // through the Developers group's StartSession grant, AppDeployRole through its inline DebugOverSSH
+    const principals = posted().filter((e) => e.ComplianceResourceType !== 'AWS::IAM::Policy');
+    expect(principals.map((e) => e.ComplianceResourceId).sort()).toEqual(
+      [userId('carol.jones'), roleId('AppDeployRole')].sort(),
+    );
+    expect(principals.map((e) => e.ComplianceType)).toEqual(['NON_COMPLIANT', 'NON_COMPLIANT']);
+  });
+
   it('an SSM inventory change evaluates that instance (agent upgraded past 2.3.672.0 → SSH-capable → NON_COMPLIANT)', async () => {
     // Given: batch-legacy-01 (COMPLIANT in the snapshot: agent 2.3.612.0) reports agent 3.3.1957.0
     const event = configEvent('inventory-change-agent-upgraded');
