@@ -27,7 +27,7 @@ const DENY_NOTHING = {
 };
 
 /** One role with AdministratorAccess and the SshGuardrail policy, whose v1 denies every session and v2 none. */
-function auditGuardrail(defaultVersionId: string, isDefault: { v1: boolean; v2: boolean }) {
+function auditGuardrail(defaultVersionId: string, isDefault: { v1?: boolean; v2?: boolean }) {
   const snapshot = parseSnapshotValues({
     account: ACCOUNT_FILE,
     instances: ONE_INSTANCE,
@@ -63,13 +63,13 @@ function auditGuardrail(defaultVersionId: string, isDefault: { v1: boolean; v2: 
             {
               Document: DENY_NOTHING,
               VersionId: 'v2',
-              IsDefaultVersion: isDefault.v2,
+              ...(isDefault.v2 !== undefined ? { IsDefaultVersion: isDefault.v2 } : {}),
               CreateDate: '2024-05-02T10:00:00+00:00',
             },
             {
               Document: DENY_SSH,
               VersionId: 'v1',
-              IsDefaultVersion: isDefault.v1,
+              ...(isDefault.v1 !== undefined ? { IsDefaultVersion: isDefault.v1 } : {}),
               CreateDate: '2024-01-15T10:00:00+00:00',
             },
           ],
@@ -119,5 +119,26 @@ describe('managed policy versions', () => {
     if (ssh === 'unknown')
       expect(result.gap).toMatch(/DefaultVersionId is v\d, but PolicyVersionList marks v\d/);
     else expect(result.gap).toBeUndefined();
+  });
+
+  it('a version without IsDefaultVersion is not the default: the one marked true (v2) is enforced', () => {
+    // Given a guardrail whose v1 (the Deny) carries no IsDefaultVersion and whose v2 is marked default
+    // When the account is audited
+    const result = auditGuardrail('v2', { v2: true });
+    // Then only v2 counts, as IAM enforces the default version alone: AdministratorAccess allows SSH
+    expect(result).toEqual({ ssh: 'allowed', compliance: 'NON_COMPLIANT', gap: undefined });
+  });
+
+  it('two versions both marked default leave the enforced document unknown, even when DefaultVersionId names one', () => {
+    // Given a guardrail whose v1 (the Deny) and v2 (no Deny) both say IsDefaultVersion, and DefaultVersionId v2
+    // When the account is audited
+    const result = auditGuardrail('v2', { v1: true, v2: true });
+    // Then the listing contradicts itself (a policy has exactly one default version), so the role's
+    // SSH access is unknown rather than read from whichever version comes first
+    expect({ ssh: result.ssh, compliance: result.compliance }).toEqual({
+      ssh: 'unknown',
+      compliance: 'NON_COMPLIANT',
+    });
+    expect(result.gap).toMatch(/PolicyVersionList has 2 default versions/);
   });
 });
