@@ -16,6 +16,11 @@ const ROOT = join(__dirname, '..', 'fixtures', 'bad-snapshots');
 const table: readonly (readonly [string, string, RegExp])[] = [
   ['the directory does not exist', 'does-not-exist', /does-not-exist: no such directory$/],
   [
+    '--input names a file of a snapshot instead of its directory',
+    'missing-iam/account.json',
+    /missing-iam[\\/]account\.json: not a directory$/,
+  ],
+  [
     'iam.json is missing',
     'missing-iam',
     /missing-iam[\\/]iam\.json: required file is missing \(write it with: aws iam get-account-authorization-details\)/,
