@@ -125,3 +125,30 @@ describe('parseSnapshot on a UTF-16 file', () => {
     ).toThrow(/^instances\.json: is UTF-16 text \(as Windows PowerShell 5\.1 writes with >\), not UTF-8: /);
   });
 });
+
+/**
+ * Windows Notepad and PowerShell 7's `Out-File -Encoding utf8BOM` start a UTF-8 file with a byte-order
+ * mark, which JSON.parse refuses. The text after it is the AWS CLI's output all the same: the snapshot
+ * loads as if the mark were not there.
+ */
+describe('parseSnapshot on UTF-8 files that start with a byte-order mark', () => {
+  const EXAMPLE = join(__dirname, '..', '..', 'examples', 'account');
+  const plain = (): SnapshotTexts => ({
+    iam: readFileSync(join(EXAMPLE, 'iam.json'), 'utf8'),
+    instances: readFileSync(join(EXAMPLE, 'instances.json'), 'utf8'),
+    account: readFileSync(join(EXAMPLE, 'account.json'), 'utf8'),
+    tags: readFileSync(join(EXAMPLE, 'tags.json'), 'utf8'),
+  });
+
+  it.each(['iam', 'instances', 'account', 'tags'] as const)(
+    'reads %s with a byte-order mark exactly as without one',
+    (key) => {
+      // Given the example account, with one file written by an editor that adds a byte-order mark
+      const texts = plain();
+      const marked = { ...texts, [key]: `\ufeff${texts[key] as string}` };
+      // When both are parsed
+      // Then they give the same snapshot
+      expect(parseSnapshot(marked)).toEqual(parseSnapshot(texts));
+    },
+  );
+});
