@@ -44,3 +44,28 @@ describe.each(table)('without %s', (key, source, consequence) => {
     expect(report.gaps).toEqual([{ source, message }]);
   });
 });
+
+/**
+ * InvalidDocument says "no such document" only of SSM-SessionManagerRunShell, where it means Session
+ * Manager runs with its defaults. In any other optional file it is one more failed read: a gap, like
+ * any other error the file records, not a file to refuse and not data.
+ */
+describe.each(table.filter(([key]) => key !== 'sessionPreferences'))(
+  '%s holding InvalidDocument',
+  (key, source, consequence) => {
+    it('is a gap naming the error and what is unknown', () => {
+      // Given the optional file holding the error record of a failed read
+      const invalid = {
+        Error: { Code: 'InvalidDocument', Message: 'The specified document does not exist.' },
+      };
+      const values: SnapshotValues = { ...base, [key]: invalid };
+      // When the snapshot is audited
+      const report = audit(parseSnapshotValues(values), DEFAULT_COMPLIANCE_POLICY);
+      // Then the read is a gap, and the report incomplete
+      expect(report.complete).toBe(false);
+      expect(report.gaps).toEqual([
+        { source, message: `InvalidDocument: The specified document does not exist.; ${consequence}` },
+      ]);
+    });
+  },
+);
