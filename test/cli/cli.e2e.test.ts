@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE, ROOT, runCli } from './run-cli';
+import { BIN, EXAMPLE, ROOT, runCli } from './run-cli';
 
 /**
  * End to end: the real `ssm-ssh-audit` binary (bin/ -> dist/, built by `npm test`'s pretest step),
@@ -215,6 +215,39 @@ describe('ssm-ssh-audit on the bundled example account', () => {
     const fromFile = JSON.parse(readFileSync(out, 'utf8'));
     expect(fromFile.principals.map((p: { name: string }) => p.name)).toContain(name);
     expect({ ...JSON.parse(stdout), generatedAt: 0 }).toEqual({ ...fromFile, generatedAt: 0 });
+  });
+
+  it('writes a report of several megabytes of names outside ASCII whole, to a file and to stdout alike', () => {
+    // Given 3,000 users whose names take two to four bytes a character: a report far beyond one
+    // megabyte, so its pieces cross the boundaries of every write
+    const names = Array.from({ length: 3000 }, (_, i) => `${i}.${'zoë.日本-🔑'.repeat(5)}`);
+    const dir = variant('unicode-large', (d) => {
+      const iam = JSON.parse(readFileSync(join(d, 'iam.json'), 'utf8'));
+      const model = iam.UserDetailList[0];
+      iam.UserDetailList = names.map((name, i) => ({
+        ...model,
+        UserName: name,
+        UserId: `AIDAUNICODE${String(i).padStart(9, '0')}`,
+        Arn: model.Arn.replace(/[^/]+$/, name),
+      }));
+      writeFileSync(join(d, 'iam.json'), JSON.stringify(iam));
+    });
+    const out = join(work, 'unicode-large.json');
+    // When the report goes to a file and to stdout
+    expect(run(['--input', dir, '--format', 'json', '--output', out]).code).toBe(0);
+    const piped = spawnSync(process.execPath, [BIN, '--input', dir, '--format', 'json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    expect(piped.status).toBe(0);
+    // Then both are the whole report, with every name as it was
+    const text = readFileSync(out, 'utf8');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(2 << 20);
+    const fromFile = JSON.parse(text);
+    const users = fromFile.principals.filter((p: { type: string }) => p.type === 'user');
+    expect(users.map((p: { name: string }) => p.name).sort()).toEqual([...names].sort());
+    expect({ ...JSON.parse(piped.stdout), generatedAt: 0 }).toEqual({ ...fromFile, generatedAt: 0 });
   });
 
   it('exits 1 with --fail-on-findings when anything is NON_COMPLIANT, 0 without it', () => {
