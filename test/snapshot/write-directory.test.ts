@@ -97,3 +97,24 @@ describe('writing a snapshot over an existing one', () => {
     },
   );
 });
+
+describe('writing a snapshot that lacks an optional file over one that has it', () => {
+  it('removes the old file, so that the directory does not pass yesterday’s tags for today’s', async () => {
+    // Given: yesterday's snapshot in DIR, with its tags.json
+    const dir = join(work, 'snap');
+    await writeSnapshotDirectory(dir, oldSnapshot());
+    // When: today's snapshot, which has no tags, is written over it
+    const today = { ...newSnapshot(), tags: undefined };
+    const written = await writeSnapshotDirectory(dir, today);
+    // Then: tags.json is gone, and loading DIR makes the missing tags a gap, as for today's snapshot
+    expect(written.map((file) => basename(file))).not.toContain(SNAPSHOT_FILES.tags);
+    expect(readdirSync(dir)).not.toContain(SNAPSHOT_FILES.tags);
+    const loaded = await loadSnapshotDirectory(dir);
+    expect(loaded.tags).toBeUndefined();
+    expect(loaded.gaps).toContainEqual({
+      source: 'tags',
+      message: expect.stringContaining('tags.json is not in the snapshot') as string,
+    });
+    expect(loaded).toEqual(parseSnapshotValues(today));
+  });
+});
