@@ -128,3 +128,24 @@ describe('instance tags', () => {
     },
   );
 });
+
+describe('a hybrid node listed without its ResourceType', () => {
+  it('is known as hybrid by its mi- id: without entries in tags.json, its tags are unknown, a gap', () => {
+    // Given instances.json written by hand without ResourceType, with an EC2 instance and a hybrid node,
+    // and tags.json as `aws ec2 describe-tags` writes it, which never covers hybrid nodes
+    const snapshot = parseSnapshotValues(
+      snapshotWith({
+        instances: {
+          InstanceInformationList: [
+            { InstanceId: 'i-0123456789abcdef0' },
+            { InstanceId: 'mi-0a1b2c3d4e5f67890' },
+          ],
+        },
+      }),
+    );
+    // Then the EC2 instance's tags are known, the node's are not, and the report says so
+    expect(Object.keys(snapshot.tags ?? {})).toEqual(['i-0123456789abcdef0']);
+    expect(snapshot.gaps.map((g) => g.source)).toEqual(['tags']);
+    expect(snapshot.gaps[0]?.message).toContain('mi-0a1b2c3d4e5f67890');
+  });
+});
