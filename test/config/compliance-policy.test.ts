@@ -91,6 +91,20 @@ describe('the compliance policy', () => {
       expect(() => parseJsonUniqueKeys('{"a\\u0062": 1, "ab": 2}')).toThrow(/key "ab" appears twice/);
     });
 
+    it('with quotes and backslashes escaped inside the keys themselves', () => {
+      // Given keys that hold \" and \\ (a tag key may hold any character)
+      // Then the same escaped key twice in one object is refused, and the text it holds is named
+      expect(() => parseJsonUniqueKeys('{"say \\"hi\\"": 1, "say \\"hi\\"": 2}')).toThrow(
+        /key "say \\"hi\\"" appears twice/,
+      );
+      // And keys that differ once their escapes are read (a\\ and a\"), or repeat in another object, are accepted
+      expect(parseJsonUniqueKeys('{"a\\\\": 1, "a\\"": 2, "b": {"a\\\\": 3}}')).toEqual({
+        'a\\': 1,
+        'a"': 2,
+        b: { 'a\\': 3 },
+      });
+    });
+
     it('in COMPLIANCE_POLICY and in the Config rule parameters', () => {
       expect(() => readEnvironment({ COMPLIANCE_POLICY: twice })).toThrow(
         /^COMPLIANCE_POLICY .*appears twice/,
