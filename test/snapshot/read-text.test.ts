@@ -78,6 +78,19 @@ describe('readText', () => {
     expect(held).toBeLessThan(3 * (megabytes << 20));
   });
 
+  fifo.each([
+    ['reads a pipe of exactly the limit whole', 0],
+    ['refuses a pipe one byte over the limit', 1],
+  ])('%s (a pipe tells no size: the bytes are counted as they come)', (_case, over) => {
+    const limit = 1 << 20;
+    const pipe = join(dir, `limit-${over}.json`);
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    const script = `require('fs').writeFileSync(process.argv[1], 'x'.repeat(${limit + over}))`;
+    spawn(process.execPath, ['-e', script, pipe], { stdio: 'ignore' });
+    if (over === 0) expect(readText(pipe, limit)).toHaveLength(limit);
+    else expect(() => readText(pipe, limit)).toThrow(FileTooLargeError);
+  });
+
   it('refuses a regular file larger than the limit without reading it', () => {
     const file = join(dir, 'big.json');
     writeFileSync(file, '[1,2,3,4,5,6,7,8,9,10]');
