@@ -1,7 +1,6 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
-import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
-import { ACCOUNT, ACCOUNT_FILE, ADMINISTRATOR_ACCESS_POLICY, ONE_INSTANCE } from './one-role-account';
+import { ACCOUNT, ADMINISTRATOR_ACCESS_POLICY, oneInstanceAccount, roleDetail } from './one-role-account';
 
 /**
  * Only the default version of a managed policy counts. get-account-authorization-details says which
@@ -28,54 +27,40 @@ const DENY_NOTHING = {
 
 /** One role with AdministratorAccess and the SshGuardrail policy, whose v1 denies every session and v2 none. */
 function auditGuardrail(defaultVersionId: string, isDefault: { v1?: boolean; v2?: boolean }) {
-  const snapshot = parseSnapshotValues({
-    account: ACCOUNT_FILE,
-    instances: ONE_INSTANCE,
-    iam: {
-      UserDetailList: [],
-      GroupDetailList: [],
-      RoleDetailList: [
-        {
-          Path: '/',
-          RoleName: 'Ops',
-          RoleId: 'AROAEXAMPLEOPS0000000',
-          Arn: `arn:aws:iam::${ACCOUNT}:role/Ops`,
-          RolePolicyList: [],
-          AttachedManagedPolicies: [
-            { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
-            { PolicyName: 'SshGuardrail', PolicyArn: GUARDRAIL_ARN },
-          ],
-          Tags: [],
-        },
-      ],
-      Policies: [
-        ADMINISTRATOR_ACCESS_POLICY,
-        {
-          PolicyName: 'SshGuardrail',
-          PolicyId: 'ANPAEXAMPLEGUARDRAIL0',
-          Arn: GUARDRAIL_ARN,
-          Path: '/',
-          DefaultVersionId: defaultVersionId,
-          AttachmentCount: 1,
-          PermissionsBoundaryUsageCount: 0,
-          IsAttachable: true,
-          PolicyVersionList: [
-            {
-              Document: DENY_NOTHING,
-              VersionId: 'v2',
-              ...(isDefault.v2 !== undefined ? { IsDefaultVersion: isDefault.v2 } : {}),
-              CreateDate: '2024-05-02T10:00:00+00:00',
-            },
-            {
-              Document: DENY_SSH,
-              VersionId: 'v1',
-              ...(isDefault.v1 !== undefined ? { IsDefaultVersion: isDefault.v1 } : {}),
-              CreateDate: '2024-01-15T10:00:00+00:00',
-            },
-          ],
-        },
-      ],
-    },
+  const snapshot = oneInstanceAccount({
+    RoleDetailList: [
+      roleDetail('Ops', 'AROAEXAMPLEOPS0000000', [
+        { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+        { PolicyName: 'SshGuardrail', PolicyArn: GUARDRAIL_ARN },
+      ]),
+    ],
+    Policies: [
+      ADMINISTRATOR_ACCESS_POLICY,
+      {
+        PolicyName: 'SshGuardrail',
+        PolicyId: 'ANPAEXAMPLEGUARDRAIL0',
+        Arn: GUARDRAIL_ARN,
+        Path: '/',
+        DefaultVersionId: defaultVersionId,
+        AttachmentCount: 1,
+        PermissionsBoundaryUsageCount: 0,
+        IsAttachable: true,
+        PolicyVersionList: [
+          {
+            Document: DENY_NOTHING,
+            VersionId: 'v2',
+            ...(isDefault.v2 !== undefined ? { IsDefaultVersion: isDefault.v2 } : {}),
+            CreateDate: '2024-05-02T10:00:00+00:00',
+          },
+          {
+            Document: DENY_SSH,
+            VersionId: 'v1',
+            ...(isDefault.v1 !== undefined ? { IsDefaultVersion: isDefault.v1 } : {}),
+            CreateDate: '2024-01-15T10:00:00+00:00',
+          },
+        ],
+      },
+    ],
   });
   const report = audit(snapshot, DEFAULT_COMPLIANCE_POLICY);
   const ops = report.principals[0];

@@ -2,6 +2,7 @@ import { DEFAULT_COMPLIANCE_POLICY, type CompliancePolicy } from '../../src/conf
 import type { AuditReport } from '../../src/report/types';
 import { audit } from '../../src/rules/audit';
 import { parseSnapshotValues, type SnapshotValues } from '../../src/snapshot/parse-snapshot';
+import type { AccountSnapshot } from '../../src/snapshot/types';
 
 /** The pieces of the small accounts the rule tests audit one statement or setting in. */
 
@@ -42,6 +43,38 @@ export const ADMINISTRATOR_ACCESS_POLICY = {
     },
   ],
 };
+
+/**
+ * A role as get-account-authorization-details lists it in RoleDetailList: no inline policies, and the
+ * managed policies given attached.
+ */
+export function roleDetail(
+  name: string,
+  id: string,
+  attached: readonly { PolicyName: string; PolicyArn: string }[] = [],
+) {
+  return {
+    Path: '/',
+    RoleName: name,
+    RoleId: id,
+    Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+    RolePolicyList: [],
+    AttachedManagedPolicies: attached,
+    Tags: [],
+  };
+}
+
+/**
+ * The snapshot of an account in us-east-1 with the one SSH-capable instance and this IAM listing
+ * (get-account-authorization-details), whose lists default to empty.
+ */
+export function oneInstanceAccount(iam: Record<string, unknown>): AccountSnapshot {
+  return parseSnapshotValues({
+    account: ACCOUNT_FILE,
+    instances: ONE_INSTANCE,
+    iam: { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [], ...iam },
+  });
+}
 
 /**
  * The audit of the smallest account a statement can be judged in: us-east-1, one SSH-capable EC2

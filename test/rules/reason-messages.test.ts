@@ -1,7 +1,6 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
-import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
-import { ACCOUNT, ACCOUNT_FILE, INSTANCE, ONE_INSTANCE, auditOneRole } from './one-role-account';
+import { ACCOUNT, INSTANCE, auditOneRole, oneInstanceAccount, roleDetail } from './one-role-account';
 
 /**
  * A report line's reasons are the statements to change: each names its statement (by Sid, or by index
@@ -77,52 +76,39 @@ describe('the reasons a report line gives', () => {
   it('names, for each principal holding one managed policy, that principal as where the policy is attached', () => {
     // Given two roles with the same customer managed policy attached, which allows SSH everywhere
     const policyArn = `arn:aws:iam::${ACCOUNT}:policy/SshEverywhere`;
-    const role = (name: string, id: string) => ({
-      Path: '/',
-      RoleName: name,
-      RoleId: id,
-      Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-      RolePolicyList: [],
-      AttachedManagedPolicies: [{ PolicyName: 'SshEverywhere', PolicyArn: policyArn }],
-      Tags: [],
-    });
-    const snapshot = parseSnapshotValues({
-      account: ACCOUNT_FILE,
-      instances: ONE_INSTANCE,
-      iam: {
-        UserDetailList: [],
-        GroupDetailList: [],
-        RoleDetailList: [role('Alpha', 'AROAEXAMPLEALPHA00000'), role('Bravo', 'AROAEXAMPLEBRAVO00000')],
-        Policies: [
-          {
-            PolicyName: 'SshEverywhere',
-            PolicyId: 'ANPAEXAMPLESSHEVERYW0',
-            Arn: policyArn,
-            Path: '/',
-            DefaultVersionId: 'v1',
-            AttachmentCount: 2,
-            PermissionsBoundaryUsageCount: 0,
-            IsAttachable: true,
-            PolicyVersionList: [
-              {
-                Document: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    {
-                      Sid: 'Ssh',
-                      Effect: 'Allow',
-                      Action: 'ssm:StartSession',
-                      Resource: [INSTANCES, 'arn:aws:ssm:*:*:document/AWS-StartSSHSession'],
-                    },
-                  ],
-                },
-                VersionId: 'v1',
-                IsDefaultVersion: true,
+    const role = (name: string, id: string) =>
+      roleDetail(name, id, [{ PolicyName: 'SshEverywhere', PolicyArn: policyArn }]);
+    const snapshot = oneInstanceAccount({
+      RoleDetailList: [role('Alpha', 'AROAEXAMPLEALPHA00000'), role('Bravo', 'AROAEXAMPLEBRAVO00000')],
+      Policies: [
+        {
+          PolicyName: 'SshEverywhere',
+          PolicyId: 'ANPAEXAMPLESSHEVERYW0',
+          Arn: policyArn,
+          Path: '/',
+          DefaultVersionId: 'v1',
+          AttachmentCount: 2,
+          PermissionsBoundaryUsageCount: 0,
+          IsAttachable: true,
+          PolicyVersionList: [
+            {
+              Document: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Sid: 'Ssh',
+                    Effect: 'Allow',
+                    Action: 'ssm:StartSession',
+                    Resource: [INSTANCES, 'arn:aws:ssm:*:*:document/AWS-StartSSHSession'],
+                  },
+                ],
               },
-            ],
-          },
-        ],
-      },
+              VersionId: 'v1',
+              IsDefaultVersion: true,
+            },
+          ],
+        },
+      ],
     });
     // When the account is audited
     const report = audit(snapshot, DEFAULT_COMPLIANCE_POLICY);

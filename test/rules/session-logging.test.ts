@@ -1,8 +1,7 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
 import { describeSessionLogging } from '../../src/rules/session-logging';
-import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
-import { ACCOUNT, ACCOUNT_FILE, ONE_INSTANCE } from './one-role-account';
+import { oneInstanceAccount, roleDetail } from './one-role-account';
 
 /**
  * What the report says session logging covers. The AWS Systems Manager User Guide ("Enabling and
@@ -64,27 +63,10 @@ describe('the state of session logging', () => {
 describe('the session logging blind-spot finding', () => {
   it('is reported when only instances are exposed: principals missing from a truncated iam.json may reach them', () => {
     // Given a truncated iam.json whose one listed role has no session access, and an SSH-capable instance
-    const snapshot = parseSnapshotValues({
-      account: ACCOUNT_FILE,
-      instances: ONE_INSTANCE,
-      iam: {
-        UserDetailList: [],
-        GroupDetailList: [],
-        RoleDetailList: [
-          {
-            Path: '/',
-            RoleName: 'ReadOnly',
-            RoleId: 'AROAEXAMPLEREADONLY00',
-            Arn: `arn:aws:iam::${ACCOUNT}:role/ReadOnly`,
-            RolePolicyList: [],
-            AttachedManagedPolicies: [],
-            Tags: [],
-          },
-        ],
-        Policies: [],
-        IsTruncated: true,
-        Marker: 'AAGhPXUYw3EXAMPLE',
-      },
+    const snapshot = oneInstanceAccount({
+      RoleDetailList: [roleDetail('ReadOnly', 'AROAEXAMPLEREADONLY00')],
+      IsTruncated: true,
+      Marker: 'AAGhPXUYw3EXAMPLE',
     });
     // When the account is audited
     const report = audit(snapshot, DEFAULT_COMPLIANCE_POLICY);
