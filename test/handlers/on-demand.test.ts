@@ -304,6 +304,16 @@ describe('a narrowed text or markdown report', () => {
 describe('a report larger than a synchronous Lambda response may be', () => {
   // Lambda returns at most 6 MB synchronously; a smaller limit exercises the same path on the example account.
   const loadAccount = () => loadSnapshotDirectory(EXAMPLE_ACCOUNT);
+  /** The text report of the example account, with a response limit or without one. */
+  const textReport = async (responseLimit?: number) =>
+    (await runOnDemand(
+      { format: 'text' },
+      {
+        loadAccount,
+        policy: DEFAULT_COMPLIANCE_POLICY,
+        ...(responseLimit === undefined ? {} : { responseLimit }),
+      },
+    )) as string;
 
   it('comes back as a JSON summary within the limit that counts what it left out', async () => {
     // Given a response limit smaller than the full report
@@ -343,27 +353,18 @@ describe('a report larger than a synchronous Lambda response may be', () => {
 
   it('comes back as a text summary within the limit when text was asked for', async () => {
     const limit = 2_000;
-    const text = (await runOnDemand(
-      { format: 'text' },
-      { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY, responseLimit: limit },
-    )) as string;
+    const text = await textReport(limit);
     expect(Buffer.byteLength(JSON.stringify(text))).toBeLessThanOrEqual(limit);
     expect(text).toMatch(/^Summary: /);
   });
   it('is summarized when the text fits as it is but not as the JSON string Lambda sends, whose line breaks are escaped', async () => {
     // Given: a limit of exactly the whole text report's UTF-8 bytes; as a JSON string each line break
     // becomes two bytes and the quotes add two more
-    const whole = (await runOnDemand(
-      { format: 'text' },
-      { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY },
-    )) as string;
+    const whole = await textReport();
     const limit = Buffer.byteLength(whole);
 
     // When
-    const text = (await runOnDemand(
-      { format: 'text' },
-      { loadAccount, policy: DEFAULT_COMPLIANCE_POLICY, responseLimit: limit },
-    )) as string;
+    const text = await textReport(limit);
 
     // Then: what Lambda sends is within the limit, so it is a summary
     expect(Buffer.byteLength(JSON.stringify(text))).toBeLessThanOrEqual(limit);
