@@ -10,15 +10,16 @@ const SSH_DOCUMENT = 'arn:aws:ssm:*:*:document/AWS-StartSSHSession';
 const ALLOW_ADMIN = { Sid: 'Admin', Effect: 'Allow', Action: '*', Resource: '*' };
 
 describe('the SSH guardrail', () => {
-  it.each<[string, object, boolean, { conditional: boolean }[]]>([
+  it.each<[string, boolean, object, { conditional: boolean }[]]>([
     [
       'the seed Deny of the SSH document',
-      { Sid: 'VisualEditor1', Effect: 'Deny', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
       true,
+      { Sid: 'VisualEditor1', Effect: 'Deny', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
       [{ conditional: false }],
     ],
     [
       'a Deny of the SSH document only without MFA',
+      false,
       {
         Sid: 'NoSshWithoutMFA',
         Effect: 'Deny',
@@ -26,27 +27,26 @@ describe('the SSH guardrail', () => {
         Resource: SSH_DOCUMENT,
         Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
       },
-      false,
       [{ conditional: true }],
     ],
     [
       'a Deny of everything but instances (NotResource), which covers the SSH document',
+      true,
       {
         Sid: 'OnlyInstances',
         Effect: 'Deny',
         Action: 'ssm:StartSession',
         NotResource: 'arn:aws:ec2:*:*:instance/*',
       },
-      true,
       [{ conditional: false }],
     ],
     [
       'a Deny of everything but the SSH document (NotResource)',
-      { Sid: 'OnlySsh', Effect: 'Deny', Action: 'ssm:StartSession', NotResource: SSH_DOCUMENT },
       false,
+      { Sid: 'OnlySsh', Effect: 'Deny', Action: 'ssm:StartSession', NotResource: SSH_DOCUMENT },
       [],
     ],
-  ])('with %s beside AdministratorAccess-like access, exists is %s', (_what, deny, exists, statements) => {
+  ])('with %s beside AdministratorAccess-like access, exists is %s', (_what, exists, deny, statements) => {
     // Given a role with an Allow of everything and the Deny statement
     // When the account is audited
     const report = auditOneRole([ALLOW_ADMIN, deny]);
