@@ -866,16 +866,20 @@ describe('an SSH-capable instance that no principal may reach, on a complete aud
 });
 
 describe('a change notification on an account the audit cannot read whole', () => {
-  it('posts only NON_COMPLIANT evaluations and fails the invocation, as the periodic run does', async () => {
-    // Given: activation-tier.json is missing (GetServiceSetting denied), and the Developers group changes
+  it('withholds the COMPLIANT verdicts of the principals it re-evaluates, and fails the invocation, as the periodic run does', async () => {
+    // Given: activation-tier.json is missing, and the Developers group changes; read whole, the account
+    // would get both members, bob.martin and carol.jones, posted COMPLIANT (see the group change above)
     const dir = copyOfExampleAccount(join(work, `change-no-activation-tier-${Date.now()}`));
     unlinkSync(join(dir, 'activation-tier.json'));
     const event = configEvent('group-change-developers');
+    const group = IAM.GroupDetailList.find((g) => g.GroupName === 'Developers')!;
 
     // When / Then: the invocation fails, naming the incompleteness
     await expect(handlerFor(dir)(event)).rejects.toThrow(/incomplete/);
-    // And: nothing was posted COMPLIANT on unread data
-    expect(posted().filter((e) => e.ComplianceType === 'COMPLIANT')).toEqual([]);
+    // And: neither member is posted COMPLIANT on unread data; only the group's own NOT_APPLICABLE is
+    expect(posted().map((e) => [e.ComplianceResourceType, e.ComplianceResourceId, e.ComplianceType])).toEqual(
+      [['AWS::IAM::Group', group.GroupId, 'NOT_APPLICABLE']],
+    );
   });
 });
 
