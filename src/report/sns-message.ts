@@ -60,7 +60,11 @@ function build(report: AuditReport, text: string, subject: string): SnsMessage {
   };
 }
 
-/** Bytes SNS counts: the message, the subject, and each attribute's name, type and value. */
+/**
+ * Bytes counted against the limit: the message and each attribute's name, type and value, which SNS
+ * documents as counted, and the subject, which it does not (counted anyway: it can only err on the
+ * safe side).
+ */
 export function messageSize(message: SnsMessage): number {
   let size = Buffer.byteLength(message.Message) + Buffer.byteLength(message.Subject);
   for (const [name, a] of Object.entries(message.MessageAttributes)) {
