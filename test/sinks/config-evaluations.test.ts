@@ -1,4 +1,5 @@
-import type { AuditReport } from '../../src/report/types';
+import type { AuditReport, Finding } from '../../src/report/types';
+import { sshGuardrailRule } from '../../src/rules/ssh-guardrail';
 import { ANNOTATION_SUFFIX } from '../../src/sinks/annotation';
 import { ACCOUNT_RESOURCE_TYPE, evaluationsFromReport } from '../../src/sinks/config-evaluations';
 import { auditDirectory, EXAMPLE_ACCOUNT } from '../report/audited';
@@ -14,14 +15,29 @@ beforeAll(async () => {
   example = await auditDirectory(EXAMPLE_ACCOUNT);
 });
 
-/** The example account's report without account-level findings, complete or not, with or without a guardrail. */
+/**
+ * The example account's report, complete or not, with or without a guardrail, and with no account-level
+ * finding but the one the audit always makes when no guardrail exists (ssh-guardrail.ts): a report the
+ * audit could give.
+ */
 function exampleReport(complete: boolean, guardrail: boolean): AuditReport {
+  const noGuardrail: Finding = {
+    rule: sshGuardrailRule.id,
+    severity: sshGuardrailRule.severity,
+    resourceType: ACCOUNT_RESOURCE_TYPE,
+    resourceId: example.account.id,
+    message: 'No attached policy explicitly denies ssm:StartSession on the AWS-StartSSHSession document.',
+    remediation: sshGuardrailRule.remediation,
+  };
   return {
     ...example,
     complete,
     gaps: complete ? [] : [GAP],
     guardrail: { ...example.guardrail, exists: guardrail },
-    findings: example.findings.filter((f) => f.resourceType !== ACCOUNT_RESOURCE_TYPE),
+    findings: [
+      ...example.findings.filter((f) => f.resourceType !== ACCOUNT_RESOURCE_TYPE),
+      ...(guardrail ? [] : [noGuardrail]),
+    ],
   };
 }
 
@@ -47,14 +63,14 @@ describe('the AWS::::Account evaluation', () => {
       '; SSH guardrail present, 1 gap(s)',
     ],
     [
-      'says so when no explicit SSH guardrail is in place',
+      'is NON_COMPLIANT when no explicit SSH guardrail is in place, and says so',
       true,
       false,
-      'COMPLIANT',
+      'NON_COMPLIANT',
       '; no explicit SSH guardrail',
     ],
   ])('%s', (_case, complete, guardrail, compliance, ending) => {
-    // Given the example account's report, with no account-level finding, as the case has it
+    // Given the example account's report, complete or not and with a guardrail or not, as the case has it
     const report = exampleReport(complete, guardrail);
     // When the Config rule's evaluations are made from it
     const account = evaluationsFromReport(report, new Date('2026-03-16T08:00:00Z')).filter(
