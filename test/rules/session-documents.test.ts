@@ -6,7 +6,8 @@ import { ACCOUNT, ACCOUNT_FILE, ONE_INSTANCE } from './one-role-account';
  * Which Port documents the audit asks about, read from the Session documents the snapshot lists
  * (`aws ssm list-documents --filters Key=DocumentType,Values=Session`, with each one's sessionType).
  * ListDocuments names every document's Owner: "Amazon" for AWS's own, an account id otherwise. A list
- * written by some other tool may leave it out; then a name AWS reserves (`AWS-`, `Amazon`, `amzn`)
+ * written by some other tool may leave it out; then a name that starts with a prefix AWS reserves
+ * (CreateDocument: `aws`, `amazon`, `amzn`; matched in any case, as AWS's own `AWS-` names need)
  * is still AWS's, and any other name is taken to be this account's, with a gap that says so.
  */
 const AWS_PORT_DOCUMENTS = [
