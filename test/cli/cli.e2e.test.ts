@@ -199,7 +199,9 @@ describe('ssm-ssh-audit on the bundled example account', () => {
   });
 
   it('writes names outside ASCII intact, to a file and to stdout alike', () => {
-    // Given a user whose name and tag take two to four bytes a character in UTF-8
+    // Given a user whose name takes two to four bytes a character in UTF-8. IAM names are ASCII, so this
+    // is a hand-edited iam.json: the name stands in for the text outside ASCII a report does carry (the
+    // values in a condition block it cites, a hybrid node's platform name), in a field every line has
     const name = 'zoë.日本-🔑';
     const dir = variant('unicode', (d) => {
       const iam = JSON.parse(readFileSync(join(d, 'iam.json'), 'utf8'));
@@ -218,8 +220,8 @@ describe('ssm-ssh-audit on the bundled example account', () => {
   });
 
   it('writes a report of several megabytes of names outside ASCII whole, to a file and to stdout alike', () => {
-    // Given 3,000 users whose names take two to four bytes a character: a report far beyond one
-    // megabyte, so its pieces cross the boundaries of every write
+    // Given 3,000 users whose names take two to four bytes a character (hand-edited, as above): a report
+    // far beyond one megabyte, so its pieces cross the boundaries of every write
     const names = Array.from({ length: 3000 }, (_, i) => `${i}.${'zoë.日本-🔑'.repeat(5)}`);
     const dir = variant('unicode-large', (d) => {
       const iam = JSON.parse(readFileSync(join(d, 'iam.json'), 'utf8'));
@@ -227,7 +229,7 @@ describe('ssm-ssh-audit on the bundled example account', () => {
       iam.UserDetailList = names.map((name, i) => ({
         ...model,
         UserName: name,
-        UserId: `AIDAUNICODE${String(i).padStart(9, '0')}`,
+        UserId: `AIDAUNICODE${String(i).padStart(10, '0')}`,
         Arn: model.Arn.replace(/[^/]+$/, name),
       }));
       writeFileSync(join(d, 'iam.json'), JSON.stringify(iam));

@@ -127,8 +127,8 @@ describe('parseSnapshot on a UTF-16 file', () => {
 });
 
 /**
- * Windows Notepad and PowerShell 7's `Out-File -Encoding utf8BOM` start a UTF-8 file with a byte-order
- * mark, which JSON.parse refuses. The text after it is the AWS CLI's output all the same: the snapshot
+ * Notepad's "UTF-8 with BOM" and PowerShell 7's `Out-File -Encoding utf8BOM` start a UTF-8 file with
+ * a byte-order mark, which JSON.parse refuses. The text after it is the AWS CLI's output all the same: the snapshot
  * loads as if the mark were not there.
  */
 describe('parseSnapshot on UTF-8 files that start with a byte-order mark', () => {

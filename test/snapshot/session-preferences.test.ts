@@ -3,8 +3,9 @@ import { parseSnapshotValues } from '../../src/snapshot/parse-snapshot';
 /**
  * SSM-SessionManagerRunShell as `aws ssm get-document --name SSM-SessionManagerRunShell` writes it: the
  * preferences are the `inputs` of its Content, a JSON string. Documents written by hand or by older
- * tooling give the Boolean inputs as the strings "true" and "false"; Session Manager reads those as
- * the Booleans they name, so "false" must never be read as encryption or streaming being on.
+ * tooling may give the Boolean inputs as the strings "true" and "false" (AWS's own parameterized
+ * Session documents declare such inputs as Strings allowed to be "true" or "false"). The audit reads
+ * them as the Booleans they name, so "false" is never read as encryption or streaming being on.
  */
 const account = { Account: '111122223333', Arn: 'arn:aws:iam::111122223333:root', Region: 'us-east-1' };
 const iam = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
