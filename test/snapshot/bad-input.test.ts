@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { parseSnapshot, type SnapshotTexts } from '../../src/snapshot/parse-snapshot';
+import { parseSnapshot, SNAPSHOT_FILES, type SnapshotTexts } from '../../src/snapshot/parse-snapshot';
 import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
 
 /**
@@ -151,4 +151,79 @@ describe('parseSnapshot on UTF-8 files that start with a byte-order mark', () =>
       expect(parseSnapshot(marked)).toEqual(parseSnapshot(texts));
     },
   );
+});
+
+/**
+ * The AWS CLI's output with one field that AWS always writes taken out or given a value AWS never
+ * writes. The loader refuses it, naming the file and the field, rather than read the gap as "none"
+ * (a tag with no value, a role with no managed policy) or fail later on an undefined.
+ */
+describe('parseSnapshot on AWS CLI output with a field AWS always writes missing or out of range', () => {
+  const EXAMPLE = join(__dirname, '..', '..', 'examples', 'account');
+  type Json = Record<string, unknown>;
+  const read = (file: string): Json => JSON.parse(readFileSync(join(EXAMPLE, file), 'utf8')) as Json;
+  const list = (value: Json, key: string): Json[] => value[key] as Json[];
+
+  const cases: readonly (readonly [string, keyof SnapshotTexts, (file: Json) => void, RegExp])[] = [
+    [
+      'iam.json without the Policies list of get-account-authorization-details',
+      'iam',
+      (iam) => delete iam.Policies,
+      /^iam\.json: Policies: .*expected array \(missing\)$/,
+    ],
+    [
+      'a role tag without its Value (an IAM Tag has a required Value)',
+      'iam',
+      (iam) =>
+        delete (list(iam, 'RoleDetailList').find((r) => r.RoleName === 'OpsAdmin')!.Tags as Json[])[0]!.Value,
+      /^iam\.json: RoleDetailList\[1\]\.Tags\[0\]\.Value: .*expected string \(missing\)$/,
+    ],
+    [
+      'an attached managed policy without its PolicyArn',
+      'iam',
+      (iam) => delete (list(iam, 'RoleDetailList')[1]!.AttachedManagedPolicies as Json[])[0]!.PolicyArn,
+      /^iam\.json: RoleDetailList\[1\]\.AttachedManagedPolicies\[0\]\.PolicyArn: .*expected string \(missing\)$/,
+    ],
+    [
+      'a managed node without its InstanceId',
+      'instances',
+      (instances) => delete list(instances, 'InstanceInformationList')[0]!.InstanceId,
+      /^instances\.json: InstanceInformationList\[0\]\.InstanceId: .*expected string \(missing\)$/,
+    ],
+    [
+      'a tag of describe-tags without its ResourceId',
+      'tags',
+      (tags) => delete list(tags, 'Tags')[0]!.ResourceId,
+      /^tags\.json: Tags\[0\]\.ResourceId: .*expected string \(missing\)$/,
+    ],
+    [
+      'an activation tier other than standard or advanced, the two values of /ssm/managed-instance/activation-tier',
+      'activationTier',
+      (tier) => ((tier.ServiceSetting as Json).SettingValue = 'premium'),
+      /^activation-tier\.json: ServiceSetting\.SettingValue: .*"standard"\|"advanced"/,
+    ],
+  ];
+
+  it.each(cases)('refuses %s, naming the file and field', (_defect, key, edit, message) => {
+    // Given the example account's files, with one of them edited
+    const texts: SnapshotTexts = {
+      iam: readFileSync(join(EXAMPLE, 'iam.json'), 'utf8'),
+      instances: readFileSync(join(EXAMPLE, 'instances.json'), 'utf8'),
+      account: readFileSync(join(EXAMPLE, 'account.json'), 'utf8'),
+      activationTier: readFileSync(join(EXAMPLE, 'activation-tier.json'), 'utf8'),
+      tags: readFileSync(join(EXAMPLE, 'tags.json'), 'utf8'),
+    };
+    const value = read(SNAPSHOT_FILES[key]);
+    edit(value);
+    texts[key] = JSON.stringify(value);
+    // When it is parsed / Then it is refused with a SnapshotInputError naming the file and field
+    let error: Error | undefined;
+    try {
+      parseSnapshot(texts);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.name).toBe('SnapshotInputError');
+    expect(error?.message).toMatch(message);
+  });
 });
