@@ -115,6 +115,46 @@ const cases: readonly (readonly [string, () => Promise<unknown>, string, boolean
     true,
   ],
   [
+    'the on-demand function, under a COMPLIANCE_POLICY whose exemptPrincipals is not a list',
+    () =>
+      createOnDemandHandler({
+        env: { ...env, COMPLIANCE_POLICY: JSON.stringify({ exemptPrincipals: 'BreakGlass*' }) },
+        logger: logger(),
+      })({} as never, lambdaContext('ssm-ssh-audit-prod-onDemand')),
+    'CompliancePolicyError',
+    true,
+  ],
+  [
+    'the on-demand function, on a snapshot whose account.json has an 11-digit account id',
+    () =>
+      createOnDemandHandler({
+        env: { AUDIT_SNAPSHOT_DIR: join(__dirname, '..', 'fixtures', 'bad-snapshots', 'bad-account-id') },
+        logger: logger(),
+      })({} as never, lambdaContext('ssm-ssh-audit-prod-onDemand')),
+    'SnapshotInputError',
+    true,
+  ],
+  [
+    'the Config rule, given a role change whose configuration item lacks attachedManagedPolicies',
+    () => {
+      const event = configEvent<Json>('role-change-opsadmin-admin-removed');
+      const invoking = JSON.parse(event.invokingEvent as string) as {
+        configurationItem: { configuration: Json };
+      };
+      delete invoking.configurationItem.configuration.attachedManagedPolicies;
+      return createConfigRuleHandler({
+        env,
+        logger: logger(),
+        configClient: () => new ConfigServiceClient({ region: 'us-east-1' }),
+      })(
+        { ...event, invokingEvent: JSON.stringify(invoking) } as never,
+        lambdaContext('ssm-ssh-audit-prod-configRule'),
+      );
+    },
+    'ConfigurationItemError',
+    true,
+  ],
+  [
     'the on-demand function, asked for a format it does not have',
     () =>
       createOnDemandHandler({ env, logger: logger() })(
@@ -136,6 +176,9 @@ describe('a failed invocation', () => {
       const failures = logged.filter((r) => r.level === 'ERROR');
       expect(failures).toHaveLength(1);
       expect(failures[0]).toMatchObject({
+        message: clientError
+          ? 'invocation refused: the event or the configuration is wrong'
+          : 'invocation failed',
         service: 'ssm-ssh-audit',
         function_request_id: '3f1e4b9a-6c2d-4e8f-9a7b-1c2d3e4f5a6b',
         function_name: expect.stringMatching(/^ssm-ssh-audit-prod-/),
