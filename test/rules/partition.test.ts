@@ -53,6 +53,16 @@ describe('partitions of items, refined one distinction at a time', () => {
       5_000_001,
       [[0, 2], [1]],
     ],
+    [
+      'items of different groups stay apart in the map too, even where group + value would collide',
+      [0, 1, 1, 0],
+      [1, 0, 0, 1],
+      5_000_001,
+      [
+        [0, 3],
+        [1, 2],
+      ],
+    ],
   ])('%s', (_name, start, vector, values, expected) => {
     const before = { group: Int32Array.from(start), groups: Math.max(...start) + 1 };
     const after = refine(before, vector, values);
