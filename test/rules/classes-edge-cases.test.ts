@@ -141,6 +141,37 @@ describe('instance classes on unusual ids and pattern texts', () => {
   });
 });
 
+describe('instance classes on one pattern text that reads as a variable in one policy version only', () => {
+  it('keeps apart the instance a user named like it reaches through ${aws:username} in 2012-10-17', () => {
+    // Given a user named i-1 (IAM user names may hold letters, digits and hyphens) whose first policy, in
+    // Version 2008-10-17, has the text ${aws:username} as it is, and whose second, in 2012-10-17, the same
+    // text as a policy variable: only the second reaches instance i-1, and neither reaches i-2
+    const resource = 'arn:aws:ec2:*:*:instance/${aws:username}';
+    const policy = (version: string, n: number) => ({
+      PolicyName: `p${n}`,
+      PolicyDocument: {
+        Version: version,
+        Statement: [{ Effect: 'Allow', Action: 'ssm:StartSession', Resource: [resource, SSH_DOCUMENT] }],
+      },
+    });
+    const user = {
+      UserName: 'i-1',
+      UserId: 'AIDAEXAMPLEUSERI10000',
+      Arn: `arn:aws:iam::${ACCOUNT}:user/i-1`,
+      UserPolicyList: [policy('2008-10-17', 0), policy('2012-10-17', 1)],
+      GroupList: [],
+      AttachedManagedPolicies: [],
+    };
+    const s = taggedInstances(['i-1', 'i-2'], [], { UserDetailList: [user] });
+    // When the account is audited
+    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+    // Then the user reaches i-1 alone, as the per-instance evaluation says: a classification that took
+    // the two texts for one pattern would put i-2 in i-1's class and give it i-1's answer
+    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+    expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1']);
+  });
+});
+
 describe('instance classes on a pattern that AWS documents two readings of', () => {
   const s = () =>
     snapshot(
