@@ -126,6 +126,16 @@ describe('instance classes on unusual ids and pattern texts', () => {
       ],
     ],
     [
+      'a ? wildcard and no * (i-1 matches instance/i-?, i-22 does not), i-1 listed first',
+      ['i-1', 'i-22'],
+      [{ Version: '2012-10-17', Resource: instance('i-?') }],
+    ],
+    [
+      'a ? wildcard and no * (i-1 matches instance/i-?, i-22 does not), i-22 listed first',
+      ['i-22', 'i-1'],
+      [{ Version: '2012-10-17', Resource: instance('i-?') }],
+    ],
+    [
       'a five-segment pattern whose segment-final * may run past colons, beside a literal',
       ['i-1', 'i-2', 'i-3'],
       [
