@@ -451,3 +451,45 @@ describe('instance classes on a tag variable before the resource segment', () =>
     },
   );
 });
+
+describe('instance classes on a variable pattern that only its broad reading lets match', () => {
+  it.each([
+    ['i-1', 'i-2'],
+    ['i-2', 'i-1'],
+  ])('keeps the instance named like the user apart from the other, listed as %s, %s', (first, second) => {
+    // Given a user named i-1 granted arn:aws:ec2:*:instance/${aws:username}, a five-segment pattern
+    // that matches no instance strictly, and matches i-1 only if its region * runs past a colon
+    const user = {
+      UserName: 'i-1',
+      UserId: 'AIDAEXAMPLEUSERI10000',
+      Arn: `arn:aws:iam::${ACCOUNT}:user/i-1`,
+      UserPolicyList: [
+        {
+          PolicyName: 'by-name',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'ssm:StartSession',
+                Resource: [SSH_DOCUMENT, 'arn:aws:ec2:*:instance/${aws:username}'],
+              },
+            ],
+          },
+        },
+      ],
+      GroupList: [],
+      AttachedManagedPolicies: [],
+    };
+    const s = taggedInstances([first, second], [], { UserDetailList: [user] });
+    // When the account is audited
+    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+    // Then i-1 is exposed (the broad reading reaches it) and i-2 is not, as the per-instance evaluation
+    // says, whichever comes first: a class that held both would give one the other's answer
+    expect(Object.fromEntries(report.instances.map((i) => [i.instanceId, i.compliance]))).toEqual({
+      'i-1': 'NON_COMPLIANT',
+      'i-2': 'COMPLIANT',
+    });
+    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+  });
+});
