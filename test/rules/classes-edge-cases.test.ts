@@ -493,3 +493,43 @@ describe('instance classes on a variable pattern that only its broad reading let
     expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
   });
 });
+
+describe('instance classes on an ambiguous pattern that one instance matches strictly and another only broadly', () => {
+  it.each([
+    ['mi-1', 'i-1:ssm:x:1111'],
+    ['i-1:ssm:x:1111', 'mi-1'],
+  ])('keeps the strict match apart from the broad-only one, listed as %s, %s', (first, second) => {
+    // Given a grant on arn:*:ssm:*:1111*, whose partition * ends its segment: hybrid node mi-1
+    // (service ssm, account 1111…) matches it strictly; EC2 instance i-1:ssm:x:1111 matches it only if
+    // that * runs past colons (up to its id's ":ssm:", then region "x", then ":1111"); i-2 neither
+    const s = taggedInstances([first, second, 'i-2'], [], {
+      RoleDetailList: [
+        {
+          ...OPS,
+          RolePolicyList: [
+            {
+              PolicyName: 'short',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Action: 'ssm:StartSession',
+                    Resource: [SSH_DOCUMENT, 'arn:*:ssm:*:1111*'],
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    // When the account is audited
+    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+    // Then the role reaches mi-1 (allowed under both readings) but not i-1:ssm:x:1111 (unknown), as the
+    // per-instance evaluation says, whichever comes first: one class for both would give one of them
+    // the other's answer
+    expect(report.principals[0]?.sshReachableInstances).toEqual(['mi-1']);
+    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+  });
+});
