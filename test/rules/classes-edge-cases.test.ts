@@ -533,3 +533,33 @@ describe('instance classes on an ambiguous pattern that one instance matches str
     expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
   });
 });
+
+describe('instance tags whose keys differ only in case between instances', () => {
+  it.each([
+    ['i-1', 'i-2'],
+    ['i-2', 'i-1'],
+  ])('reads each instance’s own key under a condition key in any case, listed as %s, %s', (first, second) => {
+    // Given i-1 tagged Env=prod and i-2 tagged env=prod (EC2 tag keys are case-sensitive, so these are
+    // two key sets), i-3 untagged, and a grant on instances whose ssm:resourceTag/ENV is prod
+    const tag = (id: string) => ({
+      Key: id === 'i-1' ? 'Env' : 'env',
+      Value: 'prod',
+      ResourceId: id,
+      ResourceType: 'instance',
+    });
+    const s = taggedInstances([first, second, 'i-3'], [tag(first), tag(second)], {
+      RoleDetailList: [
+        {
+          ...OPS,
+          RolePolicyList: [sshWhere('prod', { StringEquals: { 'ssm:resourceTag/ENV': 'prod' } })],
+        },
+      ],
+    });
+    // When the account is audited
+    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+    // Then the role reaches i-1 and i-2, not i-3: IAM matches condition keys without regard to case,
+    // so each tagged instance's tag, whatever the case of its key, is prod
+    expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1', 'i-2']);
+    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+  });
+});
