@@ -563,3 +563,44 @@ describe('instance tags whose keys differ only in case between instances', () =>
     expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
   });
 });
+
+describe('instance classes on instances each named by a literal ARN of its own', () => {
+  it.each([
+    ['i-1', 'i-2'],
+    ['i-2', 'i-1'],
+  ])('keeps instances named by different statements apart, listed as %s, %s', (first, second) => {
+    // Given a role allowed i-1 by its literal ARN, and i-2 by its literal ARN only with MFA, and i-3 by
+    // neither
+    const s = taggedInstances([first, second, 'i-3'], [], {
+      RoleDetailList: [
+        {
+          ...OPS,
+          RolePolicyList: [
+            {
+              PolicyName: 'literals',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: [SSH_DOCUMENT, instance('i-1')] },
+                  {
+                    Effect: 'Allow',
+                    Action: 'ssm:StartSession',
+                    Resource: instance('i-2'),
+                    Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    // When the account is audited
+    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+    // Then the role reaches i-1 outright and i-2 only under its condition, as the per-instance
+    // evaluation says, whichever comes first: one class for the two literals would give one of them
+    // the other's answer
+    expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1']);
+    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+  });
+});
