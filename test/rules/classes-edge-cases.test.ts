@@ -604,3 +604,43 @@ describe('instance classes on instances each named by a literal ARN of its own',
     expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
   });
 });
+
+describe('instance classes on a tag condition whose ARN value one tag matches strictly and another only broadly', () => {
+  it.each([
+    ['i-1', 'i-2'],
+    ['i-2', 'i-1'],
+  ])('keeps the strict match apart from the broad-only one, listed as %s, %s', (first, second) => {
+    // Given a grant on instances whose Owner tag is ArnLike arn:aws:iam:*:role/ops (five segments,
+    // its region * ends its segment): i-1's Owner arn:aws:iam:x:role/ops matches it strictly, i-2's
+    // (the role's ARN) only if that * runs past a colon, and i-3's (nobody) not at all
+    const value: Record<string, string> = {
+      'i-1': 'arn:aws:iam:x:role/ops',
+      'i-2': `arn:aws:iam::${ACCOUNT}:role/ops`,
+      'i-3': 'nobody',
+    };
+    const ids = [first, second, 'i-3'];
+    const owner = (id: string) => ({
+      Key: 'Owner',
+      Value: value[id],
+      ResourceId: id,
+      ResourceType: 'instance',
+    });
+    const s = taggedInstances(ids, ids.map(owner), {
+      RoleDetailList: [
+        {
+          ...OPS,
+          RolePolicyList: [
+            sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } }),
+          ],
+        },
+      ],
+    });
+    // When the account is audited
+    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+    // Then the role reaches i-1 (allowed under both readings) but not i-2 (unknown), as the
+    // per-instance evaluation says, whichever comes first: one class for both would give one of them
+    // the other's answer
+    expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1']);
+    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+  });
+});
