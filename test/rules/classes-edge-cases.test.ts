@@ -92,6 +92,25 @@ const sshWhere = (PolicyName: string, condition: object) => ({
   },
 });
 
+/** A policy that allows SSH on the instances `resource` matches. */
+const sshOn = (PolicyName: string, resource: string, Version = '2012-10-17') => ({
+  PolicyName,
+  PolicyDocument: {
+    Version,
+    Statement: [{ Effect: 'Allow', Action: 'ssm:StartSession', Resource: [SSH_DOCUMENT, resource] }],
+  },
+});
+
+/** The user i-1 (IAM user names may hold letters, digits and hyphens), named like an instance. */
+const userNamedLikeI1 = (UserPolicyList: readonly object[]) => ({
+  UserName: 'i-1',
+  UserId: 'AIDAEXAMPLEUSERI10000',
+  Arn: `arn:aws:iam::${ACCOUNT}:user/i-1`,
+  UserPolicyList,
+  GroupList: [],
+  AttachedManagedPolicies: [],
+});
+
 describe('instance classes on unusual ids and pattern texts', () => {
   it.each([
     [
@@ -157,21 +176,7 @@ describe('instance classes on one pattern text that reads as a variable in one p
     // Version 2008-10-17, has the text ${aws:username} as it is, and whose second, in 2012-10-17, the same
     // text as a policy variable: only the second reaches instance i-1, and neither reaches i-2
     const resource = 'arn:aws:ec2:*:*:instance/${aws:username}';
-    const policy = (version: string, n: number) => ({
-      PolicyName: `p${n}`,
-      PolicyDocument: {
-        Version: version,
-        Statement: [{ Effect: 'Allow', Action: 'ssm:StartSession', Resource: [resource, SSH_DOCUMENT] }],
-      },
-    });
-    const user = {
-      UserName: 'i-1',
-      UserId: 'AIDAEXAMPLEUSERI10000',
-      Arn: `arn:aws:iam::${ACCOUNT}:user/i-1`,
-      UserPolicyList: [policy('2008-10-17', 0), policy('2012-10-17', 1)],
-      GroupList: [],
-      AttachedManagedPolicies: [],
-    };
+    const user = userNamedLikeI1([sshOn('p0', resource, '2008-10-17'), sshOn('p1', resource)]);
     const s = taggedInstances(['i-1', 'i-2'], [], { UserDetailList: [user] });
     // When the account is audited
     const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
@@ -426,21 +431,7 @@ describe('instance classes on a tag variable before the resource segment', () =>
         RoleDetailList: [
           {
             ...OPS,
-            RolePolicyList: [
-              {
-                PolicyName: 'by-location',
-                PolicyDocument: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    {
-                      Effect: 'Allow',
-                      Action: 'ssm:StartSession',
-                      Resource: [SSH_DOCUMENT, 'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*'],
-                    },
-                  ],
-                },
-              },
-            ],
+            RolePolicyList: [sshOn('by-location', 'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*')],
           },
         ],
       });
@@ -459,28 +450,7 @@ describe('instance classes on a variable pattern that only its broad reading let
   ])('keeps the instance named like the user apart from the other, listed as %s, %s', (first, second) => {
     // Given a user named i-1 granted arn:aws:ec2:*:instance/${aws:username}, a five-segment pattern
     // that matches no instance strictly, and matches i-1 only if its region * runs past a colon
-    const user = {
-      UserName: 'i-1',
-      UserId: 'AIDAEXAMPLEUSERI10000',
-      Arn: `arn:aws:iam::${ACCOUNT}:user/i-1`,
-      UserPolicyList: [
-        {
-          PolicyName: 'by-name',
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Action: 'ssm:StartSession',
-                Resource: [SSH_DOCUMENT, 'arn:aws:ec2:*:instance/${aws:username}'],
-              },
-            ],
-          },
-        },
-      ],
-      GroupList: [],
-      AttachedManagedPolicies: [],
-    };
+    const user = userNamedLikeI1([sshOn('by-name', 'arn:aws:ec2:*:instance/${aws:username}')]);
     const s = taggedInstances([first, second], [], { UserDetailList: [user] });
     // When the account is audited
     const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
@@ -506,21 +476,7 @@ describe('instance classes on an ambiguous pattern that one instance matches str
       RoleDetailList: [
         {
           ...OPS,
-          RolePolicyList: [
-            {
-              PolicyName: 'short',
-              PolicyDocument: {
-                Version: '2012-10-17',
-                Statement: [
-                  {
-                    Effect: 'Allow',
-                    Action: 'ssm:StartSession',
-                    Resource: [SSH_DOCUMENT, 'arn:*:ssm:*:1111*'],
-                  },
-                ],
-              },
-            },
-          ],
+          RolePolicyList: [sshOn('short', 'arn:*:ssm:*:1111*')],
         },
       ],
     });
