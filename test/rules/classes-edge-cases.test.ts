@@ -29,9 +29,8 @@ function snapshot(ids: readonly string[], documents: readonly { Version: string;
       GroupDetailList: [],
       Policies: [],
       RoleDetailList: [
-        {
-          ...OPS,
-          RolePolicyList: documents.map((d, n) => ({
+        opsWith(
+          documents.map((d, n) => ({
             PolicyName: `p${n}`,
             PolicyDocument: {
               Version: d.Version,
@@ -40,7 +39,7 @@ function snapshot(ids: readonly string[], documents: readonly { Version: string;
               ],
             },
           })),
-        },
+        ),
       ],
     },
   });
@@ -91,6 +90,9 @@ const sshWhere = (PolicyName: string, condition: object) => ({
     ],
   },
 });
+
+/** The role `ops` holding these inline policies. */
+const opsWith = (RolePolicyList: readonly object[]) => ({ ...OPS, RolePolicyList });
 
 /** A policy that allows SSH on the instances `resource` matches. */
 const sshOn = (PolicyName: string, resource: string, Version = '2012-10-17') => ({
@@ -280,12 +282,7 @@ describe('instance classes on a tag condition whose ARN value AWS documents two 
     });
     const s = taggedInstances([first, second], [owner(first), owner(second)], {
       RoleDetailList: [
-        {
-          ...OPS,
-          RolePolicyList: [
-            sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } }),
-          ],
-        },
+        opsWith([sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } })]),
       ],
     });
     // Then SSH is unknown (i-1), as the per-instance evaluation says, whichever instance comes first
@@ -310,26 +307,23 @@ describe('instance classes on hybrid nodes whose tags were read and not read', (
         [{ Key: 'Team', Value: 'red', ResourceId: 'mi-3', ResourceType: 'managed-instance' }],
         {
           RoleDetailList: [
-            {
-              ...OPS,
-              RolePolicyList: [
-                {
-                  PolicyName: 'red-nodes',
-                  PolicyDocument: {
-                    Version: '2012-10-17',
-                    Statement: [
-                      { Effect: 'Allow', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
-                      {
-                        Effect: 'Allow',
-                        Action: 'ssm:StartSession',
-                        Resource: 'arn:aws:ssm:*:*:managed-instance/*',
-                        Condition: { StringEquals: { 'ssm:resourceTag/Team': 'red' } },
-                      },
-                    ],
-                  },
+            opsWith([
+              {
+                PolicyName: 'red-nodes',
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    { Effect: 'Allow', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT },
+                    {
+                      Effect: 'Allow',
+                      Action: 'ssm:StartSession',
+                      Resource: 'arn:aws:ssm:*:*:managed-instance/*',
+                      Condition: { StringEquals: { 'ssm:resourceTag/Team': 'red' } },
+                    },
+                  ],
                 },
-              ],
-            },
+              },
+            ]),
           ],
         },
         ['mi-1', 'mi-3'],
@@ -382,22 +376,19 @@ describe('instance classes on a NotResource whose variable reads a tag', () => {
       };
       const s = taggedInstances([first, second], [env], {
         RoleDetailList: [
-          {
-            ...OPS,
-            RolePolicyList: [
-              {
-                PolicyName: 'not-resource',
-                PolicyDocument: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/*' },
-                    { Effect: effect, Action: 'ssm:StartSession', NotResource: NOT_RESOURCE },
-                    ...(effect === 'Deny' ? [instances] : []),
-                  ],
-                },
+          opsWith([
+            {
+              PolicyName: 'not-resource',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/*' },
+                  { Effect: effect, Action: 'ssm:StartSession', NotResource: NOT_RESOURCE },
+                  ...(effect === 'Deny' ? [instances] : []),
+                ],
               },
-            ],
-          },
+            },
+          ]),
         ],
       });
       // Then the two instances get different answers, as the per-instance evaluation says, whichever
@@ -428,12 +419,7 @@ describe('instance classes on a tag variable before the resource segment', () =>
       // grant on arn:aws:ec2:${aws:ResourceTag/loc}:instance/*, which i-1's tag makes its own ARN
       const loc = { Key: 'loc', Value: `${REGION}:${ACCOUNT}`, ResourceId: 'i-1', ResourceType: 'instance' };
       const s = taggedInstances([first, second], [loc], {
-        RoleDetailList: [
-          {
-            ...OPS,
-            RolePolicyList: [sshOn('by-location', 'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*')],
-          },
-        ],
+        RoleDetailList: [opsWith([sshOn('by-location', 'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*')])],
       });
       // Then the role reaches i-1 alone, as the per-instance evaluation says, whichever comes first
       const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
@@ -473,12 +459,7 @@ describe('instance classes on an ambiguous pattern that one instance matches str
     // (service ssm, account 1111…) matches it strictly; EC2 instance i-1:ssm:x:1111 matches it only if
     // that * runs past colons (up to its id's ":ssm:", then region "x", then ":1111"); i-2 neither
     const s = taggedInstances([first, second, 'i-2'], [], {
-      RoleDetailList: [
-        {
-          ...OPS,
-          RolePolicyList: [sshOn('short', 'arn:*:ssm:*:1111*')],
-        },
-      ],
+      RoleDetailList: [opsWith([sshOn('short', 'arn:*:ssm:*:1111*')])],
     });
     // When the account is audited
     const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
@@ -504,12 +485,7 @@ describe('instance tags whose keys differ only in case between instances', () =>
       ResourceType: 'instance',
     });
     const s = taggedInstances([first, second, 'i-3'], [tag(first), tag(second)], {
-      RoleDetailList: [
-        {
-          ...OPS,
-          RolePolicyList: [sshWhere('prod', { StringEquals: { 'ssm:resourceTag/ENV': 'prod' } })],
-        },
-      ],
+      RoleDetailList: [opsWith([sshWhere('prod', { StringEquals: { 'ssm:resourceTag/ENV': 'prod' } })])],
     });
     // When the account is audited
     const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
@@ -529,26 +505,23 @@ describe('instance classes on instances each named by a literal ARN of its own',
     // neither
     const s = taggedInstances([first, second, 'i-3'], [], {
       RoleDetailList: [
-        {
-          ...OPS,
-          RolePolicyList: [
-            {
-              PolicyName: 'literals',
-              PolicyDocument: {
-                Version: '2012-10-17',
-                Statement: [
-                  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: [SSH_DOCUMENT, instance('i-1')] },
-                  {
-                    Effect: 'Allow',
-                    Action: 'ssm:StartSession',
-                    Resource: instance('i-2'),
-                    Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
-                  },
-                ],
-              },
+        opsWith([
+          {
+            PolicyName: 'literals',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: 'ssm:StartSession', Resource: [SSH_DOCUMENT, instance('i-1')] },
+                {
+                  Effect: 'Allow',
+                  Action: 'ssm:StartSession',
+                  Resource: instance('i-2'),
+                  Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+                },
+              ],
             },
-          ],
-        },
+          },
+        ]),
       ],
     });
     // When the account is audited
@@ -583,12 +556,7 @@ describe('instance classes on a tag condition whose ARN value one tag matches st
     });
     const s = taggedInstances(ids, ids.map(owner), {
       RoleDetailList: [
-        {
-          ...OPS,
-          RolePolicyList: [
-            sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } }),
-          ],
-        },
+        opsWith([sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } })]),
       ],
     });
     // When the account is audited
