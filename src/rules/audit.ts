@@ -361,14 +361,14 @@ function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boo
   // An Allow's condition some tags satisfy outright: one that reads a tag and nothing else unknown, or
   // one on a tag key that the key's absence satisfies (IfExists, a negated operator, ForAllValues, Null).
   const allowDecided = (c: UndeterminedCondition): boolean =>
-    (tagOrKnown(c.key) && valuesDecided(c)) || (TAG_KEY.test(c.key) && compiledOf(c).whenMissing);
+    (tagOrKnown(c.key) && valuesDecided(c)) || (TAG_KEY.test(c.key) && conditionFactsOf(c).whenMissing);
   // The values of a key are ORed: one value that reads nothing else unknown is enough, `["${aws:
   // PrincipalTag/Team}", "red"]` on a tag, except for a negated operator, which must miss them all.
   const valuesDecided = (c: UndeterminedCondition): boolean => {
     const keyReadsTag = TAG_KEY.test(c.key);
     const decided = (v: string): boolean => policyVariableKeys(v).every(tagOrKnown);
     const readsTagOf = (v: string): boolean => keyReadsTag || readsTag(policyVariableKeys(v));
-    return compiledOf(c).negated
+    return conditionFactsOf(c).negated
       ? c.values.every(decided) && c.values.some(readsTagOf)
       : c.values.some((v) => decided(v) && readsTagOf(v));
   };
@@ -414,7 +414,7 @@ function mayBeAllowedForSomeTags(decision: Decision, known: RequestContext): boo
  * with a `ForAnyValue:` qualifier false even on a negated or `...IfExists` operator.
  */
 const conditionFacts = new WeakMap<UndeterminedCondition, { negated: boolean; whenMissing: boolean }>();
-function compiledOf(c: UndeterminedCondition): { negated: boolean; whenMissing: boolean } {
+function conditionFactsOf(c: UndeterminedCondition): { negated: boolean; whenMissing: boolean } {
   let facts = conditionFacts.get(c);
   if (!facts) {
     const compiled = compileCondition(c.operator, c.key, c.values, { variables: true });
