@@ -24,8 +24,8 @@ export class FileTooLargeError extends Error {
  * A regular file is read whole into a buffer and decoded in one step. On Node 20 that takes about half
  * the time of `readFileSync(fd, 'utf8')` for the inventories of a large account (measured: 35 against
  * 55-80 ms for 27 MB); `readFile` from fs/promises reads half a megabyte at a time and decodes piece by
- * piece, slower still. Synchronously on purpose: the loader has nothing else to do meanwhile. A pipe, a device, or a file
- * whose size stat cannot tell (most of /proc says 0) is read in pieces, counting.
+ * piece, slower still. Synchronously on purpose: the loader has nothing else to do meanwhile. A pipe,
+ * a device, or a file whose size stat cannot tell (most of /proc says 0) is read in pieces, counting.
  */
 export function readText(path: string, limit = MAX_TEXT_BYTES): string {
   const fd = openSync(path, 'r');
