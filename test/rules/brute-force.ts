@@ -3,9 +3,19 @@ import {
   DEFAULT_COMPLIANCE_POLICY,
   type CompliancePolicy,
 } from '../../src/config/compliance-policy';
-import { combineContexts, evaluate, matchPolicy, requestContext, type Decision } from '../../src/iam';
+import {
+  ABSENT,
+  combineContexts,
+  evaluate,
+  matchPolicy,
+  requestContext,
+  UNKNOWN,
+  type Decision,
+  type KeyState,
+  type RequestContext,
+} from '../../src/iam';
 import { representativeInstance } from '../../src/rules/audit';
-import { buildInstances, resourceTagContext, type ManagedInstance } from '../../src/rules/instances';
+import { buildInstances, type ManagedInstance } from '../../src/rules/instances';
 import { buildPrincipals } from '../../src/rules/principals';
 import { mostAccess, type Access } from '../../src/rules/session-access';
 import { portDocuments } from '../../src/rules/session-documents';
@@ -78,6 +88,29 @@ function combine(d: Decision, i: Decision): Access {
   return 'conditional';
 }
 
+/**
+ * The tag part of a request about an instance, written again here rather than taken from the audit
+ * (instances.ts builds it with caches of key sets), so that a defect there cannot fool both sides of
+ * the comparison. IAM reads `ssm:resourceTag/<key>` and `aws:ResourceTag/<key>` in any case: a tag the
+ * instance has is present, one it lacks is absent, and tag keys that differ only in case and disagree
+ * leave the value unknown. Tags that were not read leave every key unknown.
+ */
+function plainTagContext(tags: Readonly<Record<string, string>> | undefined): RequestContext {
+  return {
+    lookup(key: string): KeyState {
+      const name = /^(?:ssm|aws):resourcetag\/(.*)$/s.exec(key.toLowerCase())?.[1];
+      if (tags === undefined || name === undefined) return UNKNOWN;
+      const values = new Set(
+        Object.entries(tags)
+          .filter(([k]) => k.toLowerCase() === name)
+          .map(([, v]) => v),
+      );
+      if (values.size === 0) return ABSENT;
+      return values.size === 1 ? { state: 'present', values: [...values] } : UNKNOWN;
+    },
+  };
+}
+
 /** Every assignment of the candidate values (or none) to the candidate keys. */
 function tagAssignments(candidates: TagCandidates): Record<string, string>[] {
   let out: Record<string, string>[] = [{}];
@@ -111,7 +144,7 @@ export function bruteForce(
   const mayAlsoExpose = new Map<string, string[]>();
   const out = new Map<string, BruteForcePrincipal>();
   for (const p of principals) {
-    const onInstance = (inst: ManagedInstance, context = inst.context): Decision =>
+    const onInstance = (inst: ManagedInstance, context = plainTagContext(inst.tags)): Decision =>
       evaluate(p.policies, {
         action: 'ssm:StartSession',
         resource: inst.arn,
@@ -124,7 +157,7 @@ export function bruteForce(
       let found = allowedForSomeTags.get(inst);
       if (found === undefined) {
         found = (assignments ??= tagAssignments(tagCandidates ?? {})).some(
-          (tags) => onInstance(inst, resourceTagContext(tags)).decision === 'allowed',
+          (tags) => onInstance(inst, plainTagContext(tags)).decision === 'allowed',
         );
         allowedForSomeTags.set(inst, found);
       }
