@@ -496,6 +496,45 @@ describe('instance tags whose keys differ only in case between instances', () =>
   });
 });
 
+describe('instance tags whose keys differ only in case on one instance', () => {
+  it.each([
+    ['Env', 'env'],
+    ['env', 'Env'],
+  ])(
+    'reads neither value where the keys disagree, and the shared one where they agree, listed as %s, %s',
+    (a, b) => {
+      // Given i-1 tagged Env=prod and env=dev, i-2 tagged Env=prod and env=prod, i-3 tagged Env=prod
+      // only, and a grant on instances whose ssm:resourceTag/ENV is prod
+      const tag = (ResourceId: string, Key: string, Value: string) => ({
+        Key,
+        Value,
+        ResourceId,
+        ResourceType: 'instance',
+      });
+      const value = (key: string, onI1: string) => (key === 'Env' ? 'prod' : onI1);
+      const s = taggedInstances(
+        ['i-1', 'i-2', 'i-3'],
+        [
+          tag('i-1', a, value(a, 'dev')),
+          tag('i-1', b, value(b, 'dev')),
+          tag('i-2', a, 'prod'),
+          tag('i-2', b, 'prod'),
+          tag('i-3', 'Env', 'prod'),
+        ],
+        {
+          RoleDetailList: [opsWith([sshWhere('prod', { StringEquals: { 'ssm:resourceTag/ENV': 'prod' } })])],
+        },
+      );
+      // When the account is audited
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      // Then the role definitely reaches i-2 and i-3 only: IAM does not say which of i-1's two keys it
+      // reads, so its access there is conditional, whichever key is listed first
+      expect(report.principals[0]?.sshReachableInstances).toEqual(['i-2', 'i-3']);
+      expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+    },
+  );
+});
+
 describe('instance classes on instances each named by a literal ARN of its own', () => {
   it.each([
     ['i-1', 'i-2'],
