@@ -227,6 +227,28 @@ export function audit(
           );
           if (byTags.length) classesViolating = [...classesViolating, ...byTags];
         }
+        // The same for a customer document whose tags were not listed: where its decision is conditional
+        // and some tags of it would allow the request outright, the classes the instance decision
+        // allows, outright or for some tags of their own that were not read either, are violated.
+        if (d.verdict === 'conditional' && d.document.tagsUnread && !policy.conditionalIsViolation) {
+          known ??= combineContexts(requestedRegion, p.context);
+          const context = known;
+          if (mayBeAllowedForSomeTags(d.decision, context)) {
+            const byDocumentTags: number[] = [];
+            d.perClass?.forEach((access, id) => {
+              if (access !== 'conditional' || classExempt[id]) return;
+              const instance = pa.instanceVerdicts[id];
+              if (
+                instance === 'allowed' ||
+                (instance === 'conditional' &&
+                  classTagsUnread[id] &&
+                  mayBeAllowedForSomeTags(pa.instanceDecision(id), context))
+              )
+                byDocumentTags.push(id);
+            });
+            if (byDocumentTags.length) classesViolating = [...classesViolating, ...byDocumentTags];
+          }
+        }
         if (classesViolating.length) {
           violating = true;
           if (d.document.ssh) sshViolates = true;
@@ -338,9 +360,9 @@ export function audit(
 }
 
 /**
- * Whether a conditional decision on an instance whose tags were not read may be a definite Allow for
- * some tags: every layer has an Allow that applies outright or only under conditions and patterns that
- * the instance's tags decide, and no Deny applies under conditions the tags cannot decide. A condition
+ * Whether a conditional decision on a resource whose tags were not read (an instance, or a customer
+ * document) may be a definite Allow for some tags: every layer has an Allow that applies outright or
+ * only under conditions and patterns that the resource's tags decide, and no Deny applies under conditions the tags cannot decide. A condition
  * or pattern is decided by the tags when it reads a tag, through its key (`ssm:resourceTag/Team`) or a
  * policy variable (`aws:PrincipalArn` equal to `${aws:ResourceTag/Owner}`, a Resource ending in
  * `${aws:ResourceTag/x}`), and everything else it reads is known for this principal (`known`):

@@ -61,6 +61,8 @@ export interface DocumentAccess {
 export interface PrincipalAccess {
   readonly principal: Principal;
   readonly documents: readonly DocumentAccess[];
+  /** The verdict on each instance class alone, indexed by class id, whatever the document. */
+  readonly instanceVerdicts: readonly Verdict[];
   /** The full decision on one instance class, with its deciding statements (computed on demand). */
   instanceDecision(classId: number): Decision;
 }
@@ -468,6 +470,7 @@ class Analysis {
 
 class PrincipalSessionAccess implements PrincipalAccess {
   readonly documents: readonly DocumentAccess[];
+  readonly instanceVerdicts: readonly Verdict[];
   private full: Map<number, Decision> | undefined;
 
   constructor(
@@ -476,6 +479,7 @@ class PrincipalSessionAccess implements PrincipalAccess {
   ) {
     const key = verdictKey(principal, analysis.cache);
     const verdicts = analysis.verdictsFor(principal, key);
+    this.instanceVerdicts = verdicts.perClass;
     this.documents = analysis.documents.map((document) => {
       let entry = verdicts.documents.get(document.arn);
       if (!entry) {

@@ -1,6 +1,6 @@
 import type { AccountSnapshot, Gap } from '../snapshot/types';
 import { firstFew } from '../util/first-few';
-import { NO_TAGS } from './instances';
+import { NO_TAGS, resourceTagContext } from './instances';
 import { RESERVED_DOCUMENT_PREFIX, unlistedDocumentMatcher } from './unlisted-documents';
 import { requestContext, type RequestContext, type ResourceMatcher } from '../iam';
 
@@ -30,8 +30,13 @@ export interface PortDocument {
    * `unknown`, never as `denied`.
    */
   readonly placeholder?: boolean;
-  /** The document's own tags: AWS-owned documents have none; customer ones are not collected. */
+  /** The document's own tags: AWS-owned documents have none; customer ones as the listing gives them. */
   readonly context: RequestContext;
+  /**
+   * A customer document whose tags the listing does not give: a condition on them is unknown data, not
+   * a condition of the request, so access it makes conditional may be allowed outright (see audit.ts).
+   */
+  readonly tagsUnread?: true;
   /**
    * For the stand-in, how a Resource or NotResource list reads on the documents it stands for: its ARN
    * names none of them (see unlisted-documents.ts).
@@ -71,16 +76,20 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
   const gaps: Gap[] = [];
   const documents = new Map<string, PortDocument>();
   // By ARN: a document shared from another account may have the name of one of this account's.
-  const add = (name: string, owner: string | undefined): void => {
+  const untagged: string[] = [];
+  const add = (name: string, owner: string | undefined, tags?: Readonly<Record<string, string>>): void => {
     const arn = documentArn(name, owner, snapshot.account);
     if (documents.has(arn)) return;
     const awsOwned = owner === undefined || owner === 'Amazon';
+    const tagsUnread = !awsOwned && tags === undefined;
+    if (tagsUnread) untagged.push(name);
     documents.set(arn, {
       name,
       arn,
       awsOwned,
       ssh: name === SSH_DOCUMENT,
-      context: awsOwned ? NO_TAGS : UNKNOWN_TAGS,
+      context: awsOwned ? NO_TAGS : tags ? resourceTagContext(tags) : UNKNOWN_TAGS,
+      ...(tagsUnread ? { tagsUnread } : {}),
     });
   };
   for (const name of AWS_OWNED_PORT_DOCUMENTS) add(name, 'Amazon');
@@ -96,10 +105,10 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
       doc = { ...doc, Owner: snapshot.account.id };
     }
     if (doc.Owner === snapshot.account.id) listed.add(doc.Name);
-    if (doc.SessionType === 'Port') add(doc.Name, doc.Owner);
+    if (doc.SessionType === 'Port') add(doc.Name, doc.Owner, doc.Tags);
     else if (doc.SessionType === undefined || !SESSION_TYPES.has(doc.SessionType)) {
       // Fail closed: a document whose type we could not read, or do not know, may open a Port session.
-      add(doc.Name, doc.Owner);
+      add(doc.Name, doc.Owner, doc.Tags);
       gaps.push({
         source: `session-documents/${doc.Name}`,
         message:
@@ -108,6 +117,12 @@ export function portDocuments(snapshot: AccountSnapshot): { documents: PortDocum
             : `the sessionType of ${doc.Name} is ${JSON.stringify(doc.SessionType)}, which Session Manager does not define; treated as Port`,
       });
     }
+  }
+  if (untagged.length) {
+    gaps.push({
+      source: 'session-documents',
+      message: `the tags of ${untagged.length} customer Port document(s) are not listed (${firstFew(untagged.map((n) => JSON.stringify(n)))}); a condition on them cannot be decided`,
+    });
   }
   if (ownerless.length) {
     gaps.push({

@@ -305,10 +305,11 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
   const docsValue = optional('sessionDocuments', 'customer-owned port-forwarding documents are unknown');
   if (docsValue !== undefined) {
     const file = validate('sessionDocumentsFile', docsValue, SNAPSHOT_FILES.sessionDocuments);
-    sessionDocuments = file.DocumentIdentifiers.map((d) => ({
+    sessionDocuments = file.DocumentIdentifiers.map((d, i) => ({
       Name: d.Name,
       ...(d.Owner !== undefined ? { Owner: d.Owner } : {}),
       ...(d.SessionType !== undefined ? { SessionType: d.SessionType } : {}),
+      ...(d.Tags !== undefined ? { Tags: documentTags(d.Tags, i) } : {}),
     }));
     // The listed documents are known; the rules treat the missing ones as they treat an unlisted file.
     cutShort(file, 'sessionDocuments', 'Session documents after the last page are unknown');
@@ -367,6 +368,24 @@ function truncation(file: Paginated): string | undefined {
 }
 
 /** Each instance's tags, by instance id; hybrid nodes whose tags were not read are left out (a gap). */
+/** A listed document's tags as an object (see instanceTags); a key with two values is refused. */
+function documentTags(
+  list: readonly { Key: string; Value: string }[],
+  index: number,
+): Record<string, string> {
+  const tags = Object.create(null) as Record<string, string>;
+  list.forEach((t, j) => {
+    if (Object.hasOwn(tags, t.Key) && tags[t.Key] !== t.Value) {
+      throw new SnapshotInputError(
+        SNAPSHOT_FILES.sessionDocuments,
+        `DocumentIdentifiers[${index}].Tags[${j}]: tag ${JSON.stringify(t.Key)} is listed twice with different values`,
+      );
+    }
+    tags[t.Key] = t.Value;
+  });
+  return tags;
+}
+
 function instanceTags(
   file: Shape<'tagsFile'>,
   instances: readonly InstanceInformation[],

@@ -135,6 +135,7 @@ export const sessionDocumentsFile = z.looseObject({
       Owner: z.string().optional(),
       DocumentType: z.string().optional(),
       SessionType: z.string().optional(),
+      Tags: z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional(),
     }),
   ),
   NextToken: z.string().optional(),

@@ -102,6 +102,11 @@ export interface SessionDocument {
   readonly Owner?: string;
   /** `Port`, `Standard_Stream`, `InteractiveCommands`, `NonInteractiveCommands`; undefined when unreadable. */
   readonly SessionType?: string;
+  /**
+   * The document's tags, as ListDocuments lists them (`"Tags": []` when it has none); undefined when the
+   * listing does not say, and a condition on them cannot be decided.
+   */
+  readonly Tags?: Readonly<Record<string, string>>;
 }
 
 /** What the Session Manager preferences document says about session logging. */

@@ -2113,7 +2113,7 @@ return errors === 0;
 }
 
 export const sessionDocumentsFile = validate17;
-const schema18 = {"type":"object","properties":{"DocumentIdentifiers":{"type":"array","items":{"type":"object","properties":{"Name":{"type":"string"},"Owner":{"type":"string"},"DocumentType":{"type":"string"},"SessionType":{"type":"string"}},"required":["Name"],"additionalProperties":{}}},"NextToken":{"type":"string"}},"required":["DocumentIdentifiers"],"additionalProperties":{}};
+const schema18 = {"type":"object","properties":{"DocumentIdentifiers":{"type":"array","items":{"type":"object","properties":{"Name":{"type":"string"},"Owner":{"type":"string"},"DocumentType":{"type":"string"},"SessionType":{"type":"string"},"Tags":{"type":"array","items":{"type":"object","properties":{"Key":{"type":"string"},"Value":{"type":"string"}},"required":["Key","Value"],"additionalProperties":{}}}},"required":["Name"],"additionalProperties":{}}},"NextToken":{"type":"string"}},"required":["DocumentIdentifiers"],"additionalProperties":{}};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2191,6 +2191,73 @@ var valid2 = _errs13 === errors;
 else {
 var valid2 = true;
 }
+if(valid2){
+if(data1.Tags !== undefined){
+let data6 = data1.Tags;
+const _errs15 = errors;
+if(errors === _errs15){
+if(Array.isArray(data6)){
+var valid3 = true;
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+const _errs17 = errors;
+if(errors === _errs17){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+let missing2;
+if(((data7.Key === undefined) && (missing2 = "Key")) || ((data7.Value === undefined) && (missing2 = "Value"))){
+validate17.errors = [{instancePath:instancePath+"/DocumentIdentifiers/" + i0+"/Tags/" + i1,schemaPath:"#/properties/DocumentIdentifiers/items/properties/Tags/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data7.Key !== undefined){
+const _errs20 = errors;
+if(typeof data7.Key !== "string"){
+validate17.errors = [{instancePath:instancePath+"/DocumentIdentifiers/" + i0+"/Tags/" + i1+"/Key",schemaPath:"#/properties/DocumentIdentifiers/items/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data7.Value !== undefined){
+const _errs22 = errors;
+if(typeof data7.Value !== "string"){
+validate17.errors = [{instancePath:instancePath+"/DocumentIdentifiers/" + i0+"/Tags/" + i1+"/Value",schemaPath:"#/properties/DocumentIdentifiers/items/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath:instancePath+"/DocumentIdentifiers/" + i0+"/Tags/" + i1,schemaPath:"#/properties/DocumentIdentifiers/items/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs17 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate17.errors = [{instancePath:instancePath+"/DocumentIdentifiers/" + i0+"/Tags",schemaPath:"#/properties/DocumentIdentifiers/items/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+}
 }
 }
 }
@@ -2219,12 +2286,12 @@ var valid0 = true;
 }
 if(valid0){
 if(data.NextToken !== undefined){
-const _errs15 = errors;
+const _errs24 = errors;
 if(typeof data.NextToken !== "string"){
 validate17.errors = [{instancePath:instancePath+"/NextToken",schemaPath:"#/properties/NextToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs15 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;

@@ -182,8 +182,21 @@ export function bruteForce(
           ? { matchPolicy: (policy, request) => matchPolicy(policy, request, doc.resources) }
           : {},
       );
+      // Whether some tags of a customer document whose tags were not listed would allow the request on
+      // it outright (asked once per document, and only when it matters).
+      let documentTagsAllow: boolean | undefined;
+      const someDocumentTagsAllow = (): boolean =>
+        (documentTagsAllow ??= (assignments ??= tagAssignments(tagCandidates ?? {})).some(
+          (tags) =>
+            evaluate(p.policies, {
+              action: 'ssm:StartSession',
+              resource: doc.arn,
+              context: combineContexts(plainTagContext(tags), region, p.context),
+            }).decision === 'allowed',
+        ));
       return instances.map((inst) => {
-        const combined = combine(docDecision, onInstance(inst));
+        const instanceDecision = onInstance(inst);
+        const combined = combine(docDecision, instanceDecision);
         const access = doc.placeholder && combined !== 'denied' ? ('unknown' as Access) : combined;
         // Compliance: access that the policy does not accept, on an instance that is not exempt.
         // Conditional access it accepts is a violation all the same on an instance whose tags were not
@@ -194,17 +207,31 @@ export function bruteForce(
           inst.tags === undefined &&
           inventory.includes(inst) &&
           docDecision.decision === 'allowed';
+        // Conditional on the document's tags that were not listed: the same, on an instance that allows
+        // the request outright, or for some tags of its own that were not read either.
+        const onUnreadDocumentTags =
+          access === 'conditional' &&
+          !policy.conditionalIsViolation &&
+          doc.tagsUnread === true &&
+          docDecision.decision === 'conditional' &&
+          (instanceDecision.decision === 'allowed' ||
+            (instanceDecision.decision === 'conditional' &&
+              inst.tags === undefined &&
+              inventory.includes(inst)));
         const violation =
           access === 'allowed' ||
           access === 'unknown' ||
           (access === 'conditional' && policy.conditionalIsViolation) ||
-          (onUnreadTags && someTagsAllow(inst));
+          (onUnreadTags && someTagsAllow(inst)) ||
+          (onUnreadDocumentTags &&
+            someDocumentTagsAllow() &&
+            (instanceDecision.decision === 'allowed' || someTagsAllow(inst)));
         if (!exempt && !instanceExempt(inst)) {
           if (violation) {
             violating = true;
             exposed.add(inst);
             exposedHere.add(inst);
-          } else if (onUnreadTags) {
+          } else if (onUnreadTags || onUnreadDocumentTags) {
             mayFailClosed = true;
             maybeExposed.add(inst);
             maybeHere.add(inst);

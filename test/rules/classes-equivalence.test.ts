@@ -306,6 +306,13 @@ const account = fc.record({
   tags: fc.constantFrom('read', 'missing', 'truncated', 'hybrid-unread'),
   tier: fc.constantFrom('standard', 'advanced', undefined),
   documentsListed: fc.boolean(),
+  // The listed customer document's tags: not in the listing (unknown), none, or a team in either case.
+  documentTags: fc.constantFrom(
+    undefined,
+    [],
+    [{ Key: 'Team', Value: INSTANCE_TEAMS[0] as string }],
+    [{ Key: 'team', Value: INSTANCE_TEAMS[1] as string }],
+  ),
   conditionalIsViolation: fc.boolean(),
   exemptInstances: fc.constantFrom(
     undefined,
@@ -433,7 +440,14 @@ function toSnapshot(g: Generated): AccountSnapshot {
     ...(g.documentsListed
       ? {
           sessionDocuments: {
-            DocumentIdentifiers: [{ Name: 'Acme-Tunnel', Owner: ACCOUNT, SessionType: 'Port' }],
+            DocumentIdentifiers: [
+              {
+                Name: 'Acme-Tunnel',
+                Owner: ACCOUNT,
+                SessionType: 'Port',
+                ...(g.documentTags ? { Tags: g.documentTags } : {}),
+              },
+            ],
           },
         }
       : {}),

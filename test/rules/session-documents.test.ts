@@ -32,7 +32,7 @@ const CASES: readonly Case[] = [
   {
     title:
       "takes a Port document listed without an Owner, under a name AWS does not reserve, as this account's, and says so",
-    listed: [{ Name: 'TunnelToDatabase', DocumentType: 'Session', SessionType: 'Port' }],
+    listed: [{ Name: 'TunnelToDatabase', DocumentType: 'Session', Tags: [], SessionType: 'Port' }],
     more: [ownDocument('TunnelToDatabase')],
     gap: `1 Session document(s) have no Owner ("TunnelToDatabase"); taken to be this account's`,
   },
@@ -54,7 +54,13 @@ const CASES: readonly Case[] = [
   {
     title: 'puts a Port document shared from another account under that account, with no gap',
     listed: [
-      { Name: 'TunnelToDatabase', Owner: '444455556666', DocumentType: 'Session', SessionType: 'Port' },
+      {
+        Name: 'TunnelToDatabase',
+        Owner: '444455556666',
+        DocumentType: 'Session',
+        Tags: [],
+        SessionType: 'Port',
+      },
     ],
     more: ['arn:aws:ssm:us-east-1:444455556666:document/TunnelToDatabase'],
     gap: null,

@@ -660,8 +660,8 @@ describe('session documents', () => {
     // Given: reading one customer document is denied
     ssm.on(ListDocumentsCommand).resolves({
       DocumentIdentifiers: [
-        { Name: SSH_DOC, Owner: 'Amazon' },
-        { Name: 'Custom-Secret', Owner: ACCOUNT },
+        { Name: SSH_DOC, Owner: 'Amazon', Tags: [] },
+        { Name: 'Custom-Secret', Owner: ACCOUNT, Tags: [] },
       ],
     });
     ssm.on(GetDocumentCommand, { Name: 'Custom-Secret' }).rejects(ssmAccessDenied());
@@ -670,8 +670,8 @@ describe('session documents', () => {
     const report = auditOf(values);
     // Then: the document is listed without SessionType, and the audit fails closed with a gap
     expect((values.sessionDocuments as { DocumentIdentifiers: unknown[] }).DocumentIdentifiers).toEqual([
-      { Name: SSH_DOC, Owner: 'Amazon', SessionType: 'Port' },
-      { Name: 'Custom-Secret', Owner: ACCOUNT },
+      { Name: SSH_DOC, Owner: 'Amazon', Tags: [], SessionType: 'Port' },
+      { Name: 'Custom-Secret', Owner: ACCOUNT, Tags: [] },
     ]);
     expect(report.complete).toBe(false);
     expect(report.gaps).toEqual([expect.objectContaining({ source: 'session-documents/Custom-Secret' })]);
