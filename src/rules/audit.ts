@@ -483,7 +483,8 @@ export function representativeInstance(
 
 /**
  * The statements to change: for each Port document the principal is not denied, the decisions on its
- * best-reached instance class; when it is denied everything, why it is denied SSH.
+ * best-reached instance class; and why it is denied SSH, when it is, since sshOverSessionManager is
+ * the report's first verdict on it (a Deny of AWS-StartSSHSession beside a port-forwarding grant).
  */
 function principalReasons(
   pa: PrincipalAccess,
@@ -495,7 +496,8 @@ function principalReasons(
     return d.perClass.indexOf(d.access);
   };
   const granted = pa.documents.filter((d) => d.access !== 'denied');
-  const shown = granted.length ? granted : pa.documents.filter((d) => d.document.ssh);
+  const sshDenied = pa.documents.filter((d) => d.document.ssh && d.access === 'denied');
+  const shown = [...sshDenied, ...granted];
   const reasonsFor = (d: DocumentAccess): Reason[] => {
     const id = best(d);
     const target = targetFor(pa, d, id);
