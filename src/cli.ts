@@ -6,13 +6,17 @@ import {
   lstatSync,
   openSync,
   readFileSync,
+  renameSync,
+  statSync,
   unlinkSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
@@ -274,40 +278,95 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<str
 }
 
 /**
- * Removes an existing regular file before it is written again, and returns its permission bits. ext4
- * (auto_da_alloc) flushes a file that was truncated and rewritten to disk when it is closed, which for
- * a report of a hundred megabytes takes longer than writing it; a new file is not flushed. Only a file
- * with one link that we may write is replaced (its mode is given back to the new file); symbolic links,
- * devices, hard-linked and read-only files are written through or refused as before.
+ * How --output is written. A new report must never leave a truncated file where the previous one was
+ * (a full disk, a failed render): so when we may, it is written whole to a new file next to FILE and
+ * renamed over it only then. That is the case for a missing FILE and for a regular file with one link
+ * that we may write and replace; the new file gets the old one's permission bits (`mode`), or a new
+ * file's default. Anything else is written through in place, or refused by open, as it always was: a
+ * symbolic link (its target gets the report), a device (/dev/stdout), a hard-linked file (every name
+ * must see the new report), a read-only file (refused). Returns undefined for those.
  */
-function replaceRatherThanTruncate(file: string): number | undefined {
+function replacement(file: string): { mode?: number } | undefined {
+  let info: Stats;
   try {
-    const info = lstatSync(file);
-    if (!info.isFile() || info.nlink !== 1) return undefined;
-    accessSync(file, fsConstants.W_OK);
-    unlinkSync(file);
-    return info.mode & 0o7777;
+    info = lstatSync(file);
   } catch {
-    // Missing, or not ours to remove: openSync says what is wrong, if anything is.
+    // No file yet, or a path that open will refuse with its own error.
+    return {};
+  }
+  if (!info.isFile() || info.nlink !== 1) return undefined;
+  try {
+    accessSync(file, fsConstants.W_OK);
+  } catch {
     return undefined;
+  }
+  // rename(2), EPERM: in a sticky directory (/tmp) only root or the owner of the file or of the directory
+  // may replace the file; anyone else may still write it in place, as before.
+  const dir = statSync(dirname(file));
+  const euid = process.geteuid?.();
+  if (dir.mode & 0o1000 && euid !== undefined && ![0, info.uid, dir.uid].includes(euid)) return undefined;
+  return { mode: info.mode & 0o7777 };
+}
+
+/**
+ * Writes every piece with plain synchronous writes: the audit has nothing else to do meanwhile, and a
+ * stream's per-write bookkeeping costs more than the copy itself for a report of a hundred megabytes.
+ */
+function writeAll(fd: number, chunks: Iterable<string>): void {
+  for (const bytes of gathered(chunks, true)) {
+    // A write may be partial (a full disk, a signal); go on from where it stopped.
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+  }
+}
+
+/** Writes through FILE itself, truncated first: what cannot be replaced (see replacement). */
+function writeInPlace(file: string, chunks: Iterable<string>): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeAll(fd, chunks);
+  } finally {
+    closeSync(fd);
   }
 }
 
 /**
- * Writes to a file with plain synchronous writes: the audit has nothing else to do meanwhile, and a
- * stream's per-write bookkeeping costs more than the copy itself for a report of a hundred megabytes.
+ * Writes the report to FILE: whole to a new file in the same directory (so that the rename is atomic),
+ * renamed over FILE only once every byte is written and the file closed; or in place, for what may not
+ * be replaced. On any failure the new file is removed and FILE is left as it was.
  */
 function writeToFile(file: string, chunks: Iterable<string>): void {
-  const mode = replaceRatherThanTruncate(file);
-  const fd = openSync(file, 'w');
+  const replace = replacement(file);
+  if (!replace) return writeInPlace(file, chunks);
+  // Hidden, and unique to this run (pid and a random part) so that it collides with nothing; named after
+  // the tool, not after FILE, so that a long name of FILE's cannot make it too long.
+  const temp = join(dirname(file), `.ssm-ssh-audit-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
   try {
-    if (mode !== undefined) fchmodSync(fd, mode);
-    for (const bytes of gathered(chunks, true)) {
-      // A write may be partial (a full disk, a signal); go on from where it stopped.
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+    fd = openSync(temp, 'wx');
+  } catch (error) {
+    // A directory we may not add to, holding a file we may write: write that file in place, as before.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return writeInPlace(file, chunks);
+    throw error;
+  }
+  try {
+    try {
+      if (replace.mode !== undefined) fchmodSync(fd, replace.mode);
+      writeAll(fd, chunks);
+    } finally {
+      closeSync(fd);
     }
-  } finally {
-    closeSync(fd);
+    // Only now: FILE is the old report until this moment and the whole new one after it. On ext4 a
+    // rename over a file forces the new file's blocks out (auto_da_alloc), as closing a truncated file
+    // did, 40-80 ms for a 165 MB report: the price of never losing the previous report.
+    renameSync(temp, file);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already gone: the error that matters is the one being thrown.
+    }
+    throw error;
   }
 }
 

@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
   existsSync,
   linkSync,
   lstatSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -189,6 +192,20 @@ describe('ssm-ssh-audit on the bundled example account', () => {
     expect(JSON.parse(readFileSync(target, 'utf8')).schemaVersion).toBe(1);
   });
 
+  it('gives a first --output file the mode of any new file, and leaves no other file beside it', () => {
+    // Given a directory with no report yet, and a file made there as any program makes one
+    const dir = join(work, 'first');
+    mkdirSync(dir);
+    const plain = join(dir, 'plain');
+    writeFileSync(plain, '');
+    const out = join(dir, 'report.json');
+    // When the CLI writes its report there
+    expect(run(['--input', EXAMPLE, '--format', 'json', '--output', out]).code).toBe(0);
+    // Then the report has the same mode as that file (0666 less the umask), and nothing else was left
+    expect(statSync(out).mode & 0o7777).toBe(statSync(plain).mode & 0o7777);
+    expect(readdirSync(dir).sort()).toEqual(['plain', 'report.json']);
+  });
+
   it('writes through a hard-linked output file, so every name for it sees the new report', () => {
     const out = join(work, 'hard.json');
     writeFileSync(out, 'old');
@@ -255,6 +272,99 @@ describe('ssm-ssh-audit on the bundled example account', () => {
   it('exits 1 with --fail-on-findings when anything is NON_COMPLIANT, 0 without it', () => {
     expect(run(['--input', EXAMPLE, '--fail-on-findings']).code).toBe(1);
     expect(run(['--input', EXAMPLE]).code).toBe(0);
+  });
+});
+
+/**
+ * --output on a disk that misbehaves: the real binary with test/cli/faulty-disk.js preloaded, which
+ * makes node:fs fail as a full disk or a directory we may not write does (see that file).
+ */
+describe('ssm-ssh-audit --output when writing fails', () => {
+  const FAULTY_DISK = join(__dirname, 'faulty-disk.js');
+
+  function runOnFaultyDisk(args: string[], env: Record<string, string>) {
+    const result = spawnSync(process.execPath, ['--require', FAULTY_DISK, BIN, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** A directory of its own for one test, so that what it holds afterwards can be listed. */
+  function freshDirectory(name: string): string {
+    const dir = join(work, name);
+    mkdirSync(dir);
+    return dir;
+  }
+
+  it('keeps the previous report byte for byte, and leaves no other file, when the disk fills up', () => {
+    // Given a previous report (the text one) in a directory of its own
+    const dir = freshDirectory('full-disk');
+    const out = join(dir, 'report.json');
+    expect(run(['--input', EXAMPLE, '--output', out]).code).toBe(0);
+    const previous = readFileSync(out);
+    // When the JSON report is written over it on a disk with room for 1,000 more bytes
+    const result = runOnFaultyDisk(['--input', EXAMPLE, '--format', 'json', '--output', out], {
+      FAULTY_DISK_ROOM: '1000',
+    });
+    // Then it fails with exit code 2 and one line naming the error
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`ssm-ssh-audit: --output ${out}: cannot be written (ENOSPC)\n`);
+    // And the previous report is there as it was, and nothing else is
+    expect(readFileSync(out).equals(previous)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  it('leaves no file at all when the disk fills up while a first report is written', () => {
+    // Given a directory with no report yet
+    const dir = freshDirectory('full-disk-first');
+    const out = join(dir, 'report.json');
+    // When the report is written on a disk with room for 1,000 bytes
+    const result = runOnFaultyDisk(['--input', EXAMPLE, '--format', 'json', '--output', out], {
+      FAULTY_DISK_ROOM: '1000',
+    });
+    // Then it fails with exit code 2, and leaves neither a partial report nor any other file
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`ssm-ssh-audit: --output ${out}: cannot be written (ENOSPC)\n`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('lets a reader find the whole previous report until the new one is whole, then keeps its mode', () => {
+    // Given a previous report, readable by its owner and group only
+    const dir = freshDirectory('reader');
+    const out = join(dir, 'report.json');
+    expect(run(['--input', EXAMPLE, '--output', out]).code).toBe(0);
+    chmodSync(out, 0o640);
+    const previous = readFileSync(out, 'utf8');
+    const seen = join(work, 'reader-seen.json');
+    // When the JSON report replaces it, and what a reader finds at that path is noted at every write
+    const result = runOnFaultyDisk(['--input', EXAMPLE, '--format', 'json', '--output', out], {
+      FAULTY_DISK_WATCH: out,
+      FAULTY_DISK_SEEN: seen,
+    });
+    expect(result.code).toBe(0);
+    // Then during the writes a reader found the previous report, whole, and nothing else
+    expect(JSON.parse(readFileSync(seen, 'utf8'))).toEqual([previous]);
+    // And afterwards the new report, with the same mode, and no other file beside it
+    expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
+    expect(statSync(out).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  it('writes in place a report it may write in a directory where it may not create a file', () => {
+    // Given a previous report in a directory that refuses new names (it cannot hold a second file)
+    const dir = freshDirectory('read-only-dir');
+    const out = join(dir, 'report.json');
+    writeFileSync(out, 'old');
+    // When the report is written there
+    const result = runOnFaultyDisk(['--input', EXAMPLE, '--format', 'json', '--output', out], {
+      FAULTY_DISK_READ_ONLY_DIR: dir,
+    });
+    // Then it is written, through the file itself
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
+    expect(readdirSync(dir)).toEqual(['report.json']);
   });
 });
 
