@@ -356,9 +356,11 @@ function writeToFile(file: string, chunks: Iterable<string>): void {
     } finally {
       closeSync(fd);
     }
-    // Only now: FILE is the old report until this moment and the whole new one after it. On ext4 a
-    // rename over a file forces the new file's blocks out (auto_da_alloc), as closing a truncated file
-    // did, 40-80 ms for a 165 MB report: the price of never losing the previous report.
+    // Only now, with the new report whole: FILE is the old report until this moment. It is removed
+    // just before the rename, not replaced by it: on ext4 a rename over a file forces the new file's
+    // blocks out to disk (auto_da_alloc), which for a report of a hundred megabytes takes longer than
+    // writing it, while a rename to a free name does not. FILE is missing only between the two calls.
+    if (replace.mode !== undefined) unlinkSync(file);
     renameSync(temp, file);
   } catch (error) {
     try {
