@@ -1,4 +1,4 @@
-import type { AuditReport, PrincipalReport } from './types';
+import type { Access, AuditReport, PrincipalReport, Reason } from './types';
 
 /** One line with the counts that matter, for a terminal, an email subject or a ticket title. */
 export function headline(report: AuditReport): string {
@@ -17,10 +17,79 @@ export function accessSummary(p: PrincipalReport): string {
   return `${ssh}; port forwarding ${p.portForwarding}`;
 }
 
-/** The first statement a person should change: an Allow that grants the access (or the unreadable policy). */
-export function statementToFix(p: PrincipalReport): string | undefined {
-  const grant =
-    p.reasons.find((r) => r.effect === 'Allow' && r.decision !== 'denied') ??
-    p.reasons.find((r) => r.decision === 'unknown');
-  return grant?.message;
+/** How a reason's message names its statement: `statement "Sid"`, or `statement #2` without a Sid. */
+function statementName(r: Reason): string {
+  return r.sid !== undefined ? `statement "${r.sid}"` : `statement #${r.statementIndex ?? '?'}`;
+}
+
+/** One statement, whichever resource of the request it was reached on. */
+function statementKey(r: Reason): string {
+  return JSON.stringify([r.layer, r.policyArn ?? r.policyName, r.attachedTo, r.statementIndex]);
+}
+
+/** What a conditional statement depends on: the condition keys, or else the Resource patterns. */
+function dependsOn(r: Reason): readonly string[] {
+  return r.undeterminedKeys?.length ? r.undeterminedKeys : (r.undeterminedPatterns ?? []);
+}
+
+/**
+ * The statement a person should change to end a principal's access, in words: its reason's message.
+ *
+ * - Access that is allowed outright on some Port document: the Allow that grants it.
+ * - Conditional access: the statement whose condition decides it, which names the condition keys
+ *   (or the Resource patterns whose match is open), followed by the other statements that decide it
+ *   too. A conditional Deny comes first: it is what takes the access away, and the Allow it overrides
+ *   under that condition is not the statement to change.
+ * - Otherwise (unknown): the Allow that grants it, or the policy that cannot be read.
+ *
+ * `document`, when given, narrows it to one Port document (the SSH finding asks about
+ * AWS-StartSSHSession alone). The reasons on instances stay, as they are on no one document.
+ *
+ * @example
+ * statementToFix(alice);
+ * // -> 'statement "DenyWithoutMFA" of inline policy Mfa on ... denies ssm:StartSession on ... only when
+ * //     its condition on aws:MultiFactorAuthPresent holds'
+ */
+export function statementToFix(
+  p: Pick<PrincipalReport, 'reasons' | 'sessionDocuments'>,
+  document?: string,
+): string | undefined {
+  const documents = p.sessionDocuments.filter((d) => document === undefined || d.document === document);
+  const accessOn = (r: Reason): Access | undefined =>
+    documents.find((d) => r.resourceArn.endsWith(`:document/${d.document}`))?.access;
+  const reasons = documents.length
+    ? p.reasons.filter((r) => r.resource === 'instance' || accessOn(r) !== undefined)
+    : p.reasons;
+
+  const grant = reasons.find(
+    (r) => r.effect === 'Allow' && r.decision === 'allowed' && accessOn(r) === 'allowed',
+  );
+  if (grant) return grant.message;
+
+  // Every Deny in a conditional decision is conditional (an unconditional one would deny), and so is
+  // every Allow that carries undetermined keys or patterns; an Allow without them grants outright
+  // what something else makes conditional.
+  const deciding = reasons.filter(
+    (r) =>
+      r.decision === 'conditional' &&
+      accessOn(r) !== 'allowed' &&
+      (r.effect === 'Deny' || dependsOn(r).length > 0),
+  );
+  const lead = deciding.find((r) => r.effect === 'Deny') ?? deciding[0];
+  if (lead) {
+    const named = new Set([statementKey(lead)]);
+    const also: string[] = [];
+    for (const r of deciding) {
+      const key = statementKey(r);
+      if (named.has(key) || !dependsOn(r).length) continue;
+      named.add(key);
+      also.push(`; also conditional on ${dependsOn(r).join(', ')} (${statementName(r)} of ${r.policyName})`);
+    }
+    return `${lead.message}${also.join('')}`;
+  }
+
+  const fallback =
+    reasons.find((r) => r.effect === 'Allow' && r.decision !== 'denied') ??
+    reasons.find((r) => r.decision === 'unknown');
+  return fallback?.message;
 }

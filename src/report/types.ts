@@ -25,6 +25,11 @@ export interface Reason {
   readonly condition?: Readonly<Record<string, unknown>>;
   /** The condition keys whose values the audit cannot know, for conditional access. */
   readonly undeterminedKeys?: readonly string[];
+  /**
+   * The Resource patterns that may or may not match, for conditional access: a pattern whose policy
+   * variables the audit cannot know, or one that may name a document the snapshot does not list.
+   */
+  readonly undeterminedPatterns?: readonly string[];
   readonly message: string;
 }
 

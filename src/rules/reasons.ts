@@ -39,6 +39,8 @@ function fromStatement(
   reason.effect = ref.effect;
   if (ref.condition) reason.condition = ref.condition;
   if (keys.length) reason.undeterminedKeys = keys;
+  if (ref.conditional && ref.undeterminedPatterns?.length)
+    reason.undeterminedPatterns = ref.undeterminedPatterns;
   reason.message = `${statementName(ref)} of ${where(ref)} ${verb} ssm:StartSession on ${resourceArn}${when}`;
   return reason;
 }

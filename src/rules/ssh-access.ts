@@ -1,5 +1,7 @@
+import { statementToFix } from '../report/headline';
 import type { Rule } from './rule';
 import { resourceTypeOf } from './rule';
+import { SSH_DOCUMENT } from './session-documents';
 
 /** Principals that may open SSH sessions through Session Manager, contrary to the compliance policy. */
 export const sshAccessRule: Rule = {
@@ -18,8 +20,10 @@ export const sshAccessRule: Rule = {
     return facts.principals
       .filter((p) => facts.violations.get(p)?.ssh === true)
       .map((p) => {
-        const first = p.reasons.find((r) => r.policyName !== undefined);
-        const fix = first ? ` Deciding: ${first.message}.` : '';
+        // The statement that decides its SSH access, as the reports' "change:" line names it: for
+        // conditional access the one whose condition decides, not an Allow that a Deny overrides.
+        const deciding = statementToFix(p, SSH_DOCUMENT);
+        const fix = deciding ? ` Deciding: ${deciding}.` : '';
         const how =
           p.sshOverSessionManager === 'unknown'
             ? 'may be able to open SSH sessions (a policy it depends on is missing or unreadable)'
