@@ -1,6 +1,7 @@
 import { escapeControls } from './escape';
 import { exposureCell } from './exposure';
 import { accessSummary, headline, statementToFix } from './headline';
+import { policyLines, remediation } from './remediation';
 import type { AuditReport } from './types';
 
 /** Escapes text for HTML element content and attribute values. */
@@ -83,14 +84,11 @@ export function renderHtml(report: AuditReport): string {
   } else out.push('<p>None.</p>');
 
   out.push('<h2>Unaudited sessions</h2>', `<p>${e(report.sessionLogging.statement)}</p>`);
-  if (report.guardrail.remediation) {
-    out.push(
-      '<h2>Remediation</h2>',
-      '<p>Attach an explicit Deny to everyone who must not open unaudited SSH sessions:</p>',
-      // The statement's own line breaks and indentation are kept.
-      `<pre>${escapeHtml(JSON.stringify(report.guardrail.remediation, null, 2))}</pre>`,
-    );
-  }
+  const fix = remediation(report);
+  out.push('<h2>Remediation</h2>', `<p>${e(fix.advice)}</p>`);
+  // The statement's own line breaks and indentation are kept.
+  if (fix.policy) out.push(`<pre>${escapeHtml(policyLines(fix.policy).join('\n'))}</pre>`);
+  for (const note of fix.notes) out.push(`<p>${e(note)}</p>`);
   if (report.findings.length) {
     out.push(`<h2>Findings (${report.findings.length})</h2>`);
     out.push(

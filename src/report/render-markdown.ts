@@ -1,6 +1,7 @@
 import { escapeControls } from './escape';
 import { exposureCell } from './exposure';
 import { accessSummary, headline, statementToFix } from './headline';
+import { policyLines, remediation } from './remediation';
 import { scopeNote, section, type ReportScope } from './scope';
 import { countText, gapCounts } from './summary';
 import type { AuditReport } from './types';
@@ -107,15 +108,10 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
   out.push('');
 
   out.push('## Unaudited sessions', '', cell(report.sessionLogging.statement), '');
-  if (report.guardrail.remediation) {
-    out.push(
-      '## Remediation',
-      '',
-      'Attach an explicit Deny to everyone who must not open unaudited SSH sessions:',
-      '',
-    );
-    out.push('```json', JSON.stringify(report.guardrail.remediation, null, 2), '```', '');
-  }
+  const fix = remediation(report);
+  out.push('## Remediation', '', cell(fix.advice), '');
+  if (fix.policy) out.push('```json', ...policyLines(fix.policy), '```', '');
+  for (const note of fix.notes) out.push(cell(note), '');
   const findings = report.findings;
   if (findings.length) {
     out.push(

@@ -1,6 +1,7 @@
 import { exposureText } from './exposure';
 import { escapeControls, mapStrings } from './escape';
 import { accessSummary, headline, statementToFix } from './headline';
+import { policyLines, remediation } from './remediation';
 import { scopeNote, section, type ReportScope } from './scope';
 import { countText, gapCounts } from './summary';
 import type { AuditReport } from './types';
@@ -105,15 +106,11 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   out.push('');
 
   out.push(bold('Remediation'));
-  if (report.guardrail.remediation) {
-    out.push('  Attach an explicit Deny to everyone who must not open unaudited SSH sessions:');
-    for (const line of JSON.stringify(report.guardrail.remediation, null, 2).split('\n'))
-      out.push(`    ${line}`);
-  } else {
-    out.push(
-      '  Extend the existing Deny guardrail to the principals listed above, or remove the Allow statements named.',
-    );
-  }
+  // From the report before escaping: the policy's JSON is escaped line by line.
+  const fix = remediation(printed);
+  out.push(`  ${fix.advice}`);
+  if (fix.policy) for (const line of policyLines(fix.policy)) out.push(`    ${line}`);
+  for (const note of fix.notes) out.push(`  ${note}`);
   out.push('');
 
   // Findings about the account as a whole are in no list above, yet they count for --fail-on-findings.
