@@ -109,6 +109,11 @@ export function remediation(report: AuditReport): Remediation {
 
 const SSH_DOCUMENT = 'AWS-StartSSHSession';
 
+/** Said after "no" guardrail when Denies of the SSH document exist, each only under some conditions. */
+export function conditionalOnly(report: AuditReport): string {
+  return !report.guardrail.exists && report.guardrail.statements.length ? ' (conditional Denies only)' : '';
+}
+
 /**
  * A policy as indented JSON, line by line, with the control and bidi characters a document name from
  * input may hold made visible (JSON escapes only the C0 controls).

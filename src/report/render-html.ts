@@ -1,7 +1,7 @@
 import { escapeControls } from './escape';
 import { exposureCell } from './exposure';
 import { accessSummary, headline, statementToFix } from './headline';
-import { policyLines, remediation } from './remediation';
+import { conditionalOnly, policyLines, remediation } from './remediation';
 import type { AuditReport } from './types';
 
 /** Escapes text for HTML element content and attribute values. */
@@ -45,7 +45,7 @@ export function renderHtml(report: AuditReport): string {
     ['instances', s.instances],
     ['SSH-capable instances', s.sshCapableInstances],
     ['non-compliant instances', s.nonCompliantInstances],
-    ['explicit SSH guardrail', report.guardrail.exists ? 'yes' : 'no'],
+    ['explicit SSH guardrail', report.guardrail.exists ? 'yes' : `no${conditionalOnly(report)}`],
   ];
   out.push(
     '<table><tbody>',

@@ -1,7 +1,7 @@
 import { escapeControls } from './escape';
 import { exposureCell } from './exposure';
 import { accessSummary, headline, statementToFix } from './headline';
-import { policyLines, remediation } from './remediation';
+import { conditionalOnly, policyLines, remediation } from './remediation';
 import { scopeNote, section, type ReportScope } from './scope';
 import { countText, gapCounts } from './summary';
 import type { AuditReport } from './types';
@@ -82,7 +82,10 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
     `| SSH-capable instances | ${s.sshCapableInstances} |`,
     `| non-compliant instances | ${s.nonCompliantInstances} |`,
   );
-  out.push(`| explicit SSH guardrail | ${report.guardrail.exists ? 'yes' : '**no**'} |`, '');
+  out.push(
+    `| explicit SSH guardrail | ${report.guardrail.exists ? 'yes' : `**no**${conditionalOnly(report)}`} |`,
+    '',
+  );
 
   const bad = report.principals.filter((p) => p.compliance === 'NON_COMPLIANT');
   const principals = section('Non-compliant principals', 'principals', bad.length, options.scope);

@@ -64,7 +64,7 @@ export function renderText(input: AuditReport, options: TextOptions = {}): strin
   );
   out.push(`  Findings:    ${s.findings}`);
   out.push(
-    `  Guardrail:   ${report.guardrail.exists ? green(`explicit Deny of AWS-StartSSHSession present (${report.guardrail.principalsCovered} principal(s) covered)`) : red('no explicit Deny of AWS-StartSSHSession')}`,
+    `  Guardrail:   ${report.guardrail.exists ? green(`explicit Deny of AWS-StartSSHSession present (${report.guardrail.principalsCovered} principal(s) covered)`) : red(report.guardrail.statements.length ? 'only conditional Denies of AWS-StartSSHSession' : 'no explicit Deny of AWS-StartSSHSession')}`,
   );
   out.push('');
 

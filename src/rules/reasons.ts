@@ -2,6 +2,7 @@ import type { Decision, StatementRef } from '../iam';
 import type { Reason } from '../report/types';
 import type { Writable } from '../util/writable';
 import { UNLISTED_INSTANCES, type TargetDecision } from './session-access';
+import { UNLISTED_DOCUMENT } from './session-documents';
 
 function statementName(ref: StatementRef): string {
   return ref.sid !== undefined ? `statement "${ref.sid}"` : `statement #${ref.index}`;
@@ -12,6 +13,16 @@ function where(ref: StatementRef): string {
   return `${layer}${ref.policy.attachment} policy ${ref.policy.policyName} on ${ref.policy.attachedTo}`;
 }
 
+/**
+ * A resource as a reason names it. The stand-in for the customer documents a snapshot does not list
+ * has an ARN that names no document: it is said in words.
+ */
+function resourceText(resourceArn: string): string {
+  return resourceArn.endsWith(`:document/${UNLISTED_DOCUMENT}`)
+    ? 'any customer document the snapshot does not list (each may be a Port document)'
+    : resourceArn;
+}
+
 function fromStatement(
   resource: Reason['resource'],
   resourceArn: string,
@@ -19,12 +30,21 @@ function fromStatement(
   ref: StatementRef,
 ): Reason {
   const keys = [...new Set((ref.undeterminedConditions ?? []).map((c) => c.key))];
+  const patterns = ref.conditional ? (ref.undeterminedPatterns ?? []) : [];
   const verb = ref.effect === 'Allow' ? 'allows' : 'denies';
-  const when = ref.conditional
-    ? keys.length
-      ? ` only when ${keys.join(', ')} allow${keys.length === 1 ? 's' : ''} it`
-      : ` only for some values of ${(ref.undeterminedPatterns ?? []).join(', ')}`
-    : '';
+  // What the statement covers, and when: the same words for an Allow and a Deny. The stand-in for
+  // unlisted documents is covered through patterns that may or may not name one of them.
+  const unlisted = resourceArn.endsWith(`:document/${UNLISTED_DOCUMENT}`);
+  const target =
+    unlisted && patterns.length
+      ? `${patterns.join(', ')} (${patterns.length === 1 ? 'it' : 'they'} may name a customer Port document the snapshot does not list)`
+      : resourceText(resourceArn);
+  const when = [
+    ...(keys.length ? [`only when its condition on ${keys.join(' and ')} holds`] : []),
+    ...(patterns.length && !unlisted
+      ? [`only for some values of the policy variables in ${patterns.join(', ')}`]
+      : []),
+  ].join(', and ');
   // Optional fields are set in their place rather than spread in, which keeps the report's key order
   // without a throwaway object per field. The message, which every reason has, comes last.
   const reason = { resource, resourceArn, decision: decision.decision } as Writable<Reason>;
@@ -41,7 +61,7 @@ function fromStatement(
   if (keys.length) reason.undeterminedKeys = keys;
   if (ref.conditional && ref.undeterminedPatterns?.length)
     reason.undeterminedPatterns = ref.undeterminedPatterns;
-  reason.message = `${statementName(ref)} of ${where(ref)} ${verb} ssm:StartSession on ${resourceArn}${when}`;
+  reason.message = `${statementName(ref)} of ${where(ref)} ${verb} ssm:StartSession on ${target}${when ? ` ${when}` : ''}`;
   return reason;
 }
 
@@ -84,7 +104,7 @@ export function decisionReasons(
         resourceArn,
         decision: 'denied',
         denial: 'implicit',
-        message: `no statement in the ${layers.join(' or ')} allows ssm:StartSession on ${resourceArn}`,
+        message: `no statement in the ${layers.join(' or ')} allows ssm:StartSession on ${resourceText(resourceArn)}`,
       },
     ];
   }

@@ -1,6 +1,7 @@
 import type { AttachedPolicy, Reading } from '../iam';
 import { NOTHING_KNOWN } from './statement-parts';
 import type { GuardrailReport } from '../report/types';
+import { firstFew } from '../util/first-few';
 import type { Rule } from './rule';
 import { START_SESSION } from './session-access';
 
@@ -71,9 +72,28 @@ export const sshGuardrailRule: Rule = {
         severity: this.severity,
         resourceType: 'AWS::::Account',
         resourceId: facts.account.id,
-        message: 'No attached policy explicitly denies ssm:StartSession on the AWS-StartSSHSession document.',
+        message: guardrailMessage(facts.guardrail),
         remediation: this.remediation,
       },
     ];
   },
 };
+
+/**
+ * Why there is no guardrail: no Deny covers the SSH document at all, or every one that does applies
+ * only under some conditions (the report lists them in guardrail.statements).
+ */
+function guardrailMessage(guardrail: GuardrailReport): string {
+  const denies = guardrail.statements;
+  if (!denies.length)
+    return 'No attached policy explicitly denies ssm:StartSession on the AWS-StartSSHSession document.';
+  const names = denies.map(
+    (s) =>
+      `${s.sid !== undefined ? `statement "${s.sid}"` : `statement #${s.statementIndex}`} of ${s.policyName}`,
+  );
+  const which =
+    denies.length === 1
+      ? 'The only attached Deny of ssm:StartSession on the AWS-StartSSHSession document is conditional'
+      : `All ${denies.length} attached Denies of ssm:StartSession on the AWS-StartSSHSession document are conditional`;
+  return `${which} (${firstFew(names)}): none denies it outright.`;
+}

@@ -35,7 +35,7 @@ describe('the reasons a report line gives', () => {
         decision: 'conditional',
         sid: 'SSHOnlyWithMFA',
         undeterminedKeys: ['aws:MultiFactorAuthPresent'],
-        message: `statement "SSHOnlyWithMFA" of inline policy Sessions on ${ROLE} allows ssm:StartSession on ${SSH_DOCUMENT} only when aws:MultiFactorAuthPresent allows it`,
+        message: `statement "SSHOnlyWithMFA" of inline policy Sessions on ${ROLE} allows ssm:StartSession on ${SSH_DOCUMENT} only when its condition on aws:MultiFactorAuthPresent holds`,
       }),
     );
   });
@@ -126,5 +126,79 @@ describe('the reasons a report line gives', () => {
         `statement "Ssh" of managed policy SshEverywhere on ${arn} allows ssm:StartSession on arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${INSTANCE}`,
       ]);
     }
+  });
+
+  it.each<[string, object[], RegExp]>([
+    [
+      'a conditional Allow, as allowing when its condition holds',
+      [
+        {
+          Sid: 'WithMFA',
+          Effect: 'Allow',
+          Action: 'ssm:StartSession',
+          Resource: '*',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      ],
+      /^statement "WithMFA" .* allows ssm:StartSession on .+ only when its condition on aws:MultiFactorAuthPresent holds$/,
+    ],
+    [
+      'a conditional Deny, as denying when its condition holds',
+      [
+        { Sid: 'Everything', Effect: 'Allow', Action: '*', Resource: '*' },
+        {
+          Sid: 'DenyWithoutMFA',
+          Effect: 'Deny',
+          Action: 'ssm:StartSession',
+          Resource: '*',
+          Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+        },
+      ],
+      /^statement "DenyWithoutMFA" .* denies ssm:StartSession on .+ only when its condition on aws:MultiFactorAuthPresent holds$/,
+    ],
+    [
+      'a condition on two unknown keys, with both',
+      [
+        {
+          Sid: 'OfficeWithMFA',
+          Effect: 'Allow',
+          Action: 'ssm:StartSession',
+          Resource: '*',
+          Condition: {
+            IpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+            Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+          },
+        },
+      ],
+      /only when its condition on aws:SourceIp and aws:MultiFactorAuthPresent holds$/,
+    ],
+    [
+      "a Resource pattern with the role's unknown session tag, as holding for some values of its variables",
+      [
+        {
+          Sid: 'Document',
+          Effect: 'Allow',
+          Action: 'ssm:StartSession',
+          Resource: 'arn:aws:ssm:*:*:document/*',
+        },
+        {
+          Sid: 'OwnInstance',
+          Effect: 'Allow',
+          Action: 'ssm:StartSession',
+          Resource: 'arn:aws:ec2:*:*:instance/${aws:PrincipalTag/instance}',
+        },
+      ],
+      /^statement "OwnInstance" .* allows ssm:StartSession on \S+ only for some values of the policy variables in arn:aws:ec2:\*:\*:instance\/\$\{aws:PrincipalTag\/instance\}$/,
+    ],
+  ])('words %s', (_what, statements, wording) => {
+    // Given the role ops with these statements
+    const report = auditOneRole(statements);
+    // When the reasons of its conditional SSH access are read
+    const principal = report.principals[0];
+    expect(principal?.sshOverSessionManager).toBe('conditional');
+    const conditional = principal?.reasons.filter((r) => r.undeterminedKeys || r.undeterminedPatterns) ?? [];
+    // Then each says when the statement applies, whatever its effect
+    expect(conditional.length).toBeGreaterThan(0);
+    for (const reason of conditional) expect(reason.message).toMatch(wording);
   });
 });

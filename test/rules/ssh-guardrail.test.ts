@@ -1,3 +1,4 @@
+import { renderText } from '../../src/report/render-text';
 import { auditOneRole } from './one-role-account';
 
 /**
@@ -55,5 +56,37 @@ describe('the SSH guardrail', () => {
     expect(report.guardrail.statements.map((s) => ({ conditional: s.conditional }))).toEqual(statements);
     // And the account-level finding is there exactly when no guardrail exists
     expect(report.findings.some((f) => f.rule === 'no-ssh-guardrail')).toBe(!exists);
+  });
+
+  it.each<[string, object[], string, string]>([
+    [
+      'no Deny of the SSH document',
+      [ALLOW_ADMIN],
+      'No attached policy explicitly denies ssm:StartSession on the AWS-StartSSHSession document.',
+      'no explicit Deny of AWS-StartSSHSession',
+    ],
+    [
+      'a Deny of the SSH document only without MFA',
+      [
+        ALLOW_ADMIN,
+        {
+          Sid: 'NoSshWithoutMFA',
+          Effect: 'Deny',
+          Action: 'ssm:StartSession',
+          Resource: SSH_DOCUMENT,
+          Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+        },
+      ],
+      'The only attached Deny of ssm:StartSession on the AWS-StartSSHSession document is conditional (statement "NoSshWithoutMFA" of Sessions): none denies it outright.',
+      'only conditional Denies of AWS-StartSSHSession',
+    ],
+  ])('with %s, the finding and the text report say so', (_what, statements, message, summary) => {
+    // Given a role with these statements
+    // When the account is audited and rendered
+    const report = auditOneRole(statements);
+    const text = renderText(report);
+    // Then the finding says whether a Deny exists and is conditional, as guardrail.statements lists
+    expect(report.findings.find((f) => f.rule === 'no-ssh-guardrail')?.message).toBe(message);
+    expect(text).toContain(`  Guardrail:   ${summary}\n`);
   });
 });

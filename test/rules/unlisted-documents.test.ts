@@ -54,7 +54,7 @@ function documents(listing: Listing): Pick<SnapshotValues, 'sessionDocuments'> {
   };
 }
 
-function audited(listing: Listing, statements: readonly object[]) {
+function auditedReport(listing: Listing, statements: readonly object[]) {
   const snapshot = parseSnapshotValues({
     account: { Account: ACCOUNT, Region: 'us-east-1', Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` },
     instances: {
@@ -82,7 +82,11 @@ function audited(listing: Listing, statements: readonly object[]) {
       Policies: [],
     },
   });
-  return audit(snapshot, DEFAULT_COMPLIANCE_POLICY).principals[0];
+  return audit(snapshot, DEFAULT_COMPLIANCE_POLICY);
+}
+
+function audited(listing: Listing, statements: readonly object[]) {
+  return auditedReport(listing, statements).principals[0];
 }
 
 const allow = (...documentPatterns: string[]) => ({
@@ -284,16 +288,50 @@ describe('port forwarding through customer documents the snapshot does not list'
     expect(cited.size).toBe(1);
   });
 
-  it('names, in the reason on the unlisted documents, the pattern that may or may not cover them', () => {
-    // Given a grant on a name prefix, and no list of the Session documents
-    const principal = audited('missing', [allow(doc('Acme-*'))]);
+  it.each<[string, string, RegExp]>([
+    [
+      'a name prefix: the pattern, which may name one of them',
+      doc('Acme-*'),
+      new RegExp(
+        `on arn:aws:ssm:us-east-1:${ACCOUNT}:document/Acme-\\* \\(it may name a customer Port document the snapshot does not list\\)$`,
+      ),
+    ],
+    [
+      'every document of every account: all of them, each of which may be a Port document',
+      'arn:aws:ssm:*:*:document/*',
+      /on any customer document the snapshot does not list \(each may be a Port document\)$/,
+    ],
+  ])('names, in the reason on the unlisted documents, for %s', (_what, pattern, wording) => {
+    // Given a grant on the pattern, and no list of the Session documents
+    const principal = audited('missing', [allow(pattern)]);
     // When the reason on the stand-in for the unlisted documents is read
     const reason = principal?.reasons.find(
       (r) => r.resource === 'document' && r.resourceArn.endsWith(`document/${UNLISTED_DOCUMENT}`),
     );
-    // Then it says the access holds only for some of the documents that pattern names
-    expect(reason?.message).toMatch(
-      new RegExp(`only for some values of arn:aws:ssm:us-east-1:${ACCOUNT}:document/Acme-\\*$`),
+    // Then it says what may be covered, and never names the stand-in as if it were a document
+    expect(reason?.message).toMatch(wording);
+    expect(reason?.message).not.toContain(UNLISTED_DOCUMENT);
+  });
+
+  it.each<[string, readonly object[], string]>([
+    [
+      'only through unlisted documents: that it may',
+      [allow(doc('Acme-*'))],
+      'may be able to open port-forwarding sessions through customer documents the snapshot does not list (unknown)',
+    ],
+    [
+      'through an AWS document and unlisted ones: that it can through the one, and may through the others',
+      [allow('arn:aws:ssm:*:*:document/AWS-StartPortForwardingSession', doc('*'))],
+      'can open port-forwarding sessions through AWS-StartPortForwardingSession (allowed), and may be able to open them through customer documents the snapshot does not list (unknown)',
+    ],
+  ])('says, of a principal that forwards ports %s', (_what, statements, wording) => {
+    // Given the grant, and no list of the Session documents
+    const report = auditedReport('missing', statements);
+    // When its port-forwarding finding is read
+    const finding = report.findings.find((f) => f.rule === 'port-forwarding-over-session-manager');
+    // Then it states what is known, and only as possible what is not
+    expect(finding?.message).toBe(
+      `arn:aws:iam::${ACCOUNT}:user/dev ${wording}; these sessions are unaudited.`,
     );
   });
 
