@@ -23,7 +23,7 @@ export interface Remediation {
  * ssm:StartSession on the Port documents they use. Every Port document is unaudited, not only
  * AWS-StartSSHSession, so the Deny covers the port-forwarding documents too, and an existing guardrail,
  * which the audit checks against the SSH document alone, is only named with that caveat. With nothing
- * NON_COMPLIANT there is nothing to change; the SSH guardrail is still offered when there is none (the
+ * NON_COMPLIANT there is no access to change; the SSH guardrail is still offered when there is none (the
  * no-ssh-guardrail finding asks for it).
  *
  * @example
@@ -35,7 +35,8 @@ export function remediation(report: AuditReport): Remediation {
   const s = report.summary;
   const guardrail = report.guardrail;
   if (s.nonCompliantPrincipals === 0 && s.nonCompliantInstances === 0) {
-    if (!guardrail.remediation) return { advice: 'Nothing is NON_COMPLIANT: nothing to change.', notes: [] };
+    if (!guardrail.remediation)
+      return { advice: 'Nothing is NON_COMPLIANT: no access to change.', notes: [] };
     return {
       advice:
         'Nothing is NON_COMPLIANT. No explicit Deny guards AWS-StartSSHSession: to keep a future grant from ' +

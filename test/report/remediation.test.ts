@@ -71,7 +71,7 @@ describe('the remediation advice', () => {
     [
       'the example account with every principal exempt',
       () => example({ exemptPrincipals: ['*'] }),
-      { denies: [], says: [/^Nothing is NON_COMPLIANT: nothing to change\.$/], never: [/guardrail/i] },
+      { denies: [], says: [/^Nothing is NON_COMPLIANT: no access to change\.$/], never: [/guardrail/i] },
     ],
     [
       'the example account without session-documents.json',
