@@ -54,6 +54,23 @@ export function statementToFix(
   p: Pick<PrincipalReport, 'reasons' | 'sessionDocuments'>,
   document?: string,
 ): string | undefined {
+  const found = reasonsToFix(p, document);
+  if (!found) return undefined;
+  const also = found.also.map(
+    (r) => `; also conditional on ${dependsOn(r).join(', ')} (${statementName(r)} of ${r.policyName})`,
+  );
+  return `${found.lead.message}${also.join('')}`;
+}
+
+/**
+ * The reasons behind statementToFix: the statement to change (`lead`), and for conditional access the
+ * other statements whose conditions decide it too (`also`). For the Config annotation, which has room
+ * for one statement only.
+ */
+export function reasonsToFix(
+  p: Pick<PrincipalReport, 'reasons' | 'sessionDocuments'>,
+  document?: string,
+): { readonly lead: Reason; readonly also: readonly Reason[] } | undefined {
   const documents = p.sessionDocuments.filter((d) => document === undefined || d.document === document);
   const accessOn = (r: Reason): Access | undefined =>
     documents.find((d) => r.resourceArn.endsWith(`:document/${d.document}`))?.access;
@@ -64,7 +81,7 @@ export function statementToFix(
   const grant = reasons.find(
     (r) => r.effect === 'Allow' && r.decision === 'allowed' && accessOn(r) === 'allowed',
   );
-  if (grant) return grant.message;
+  if (grant) return { lead: grant, also: [] };
 
   // Every Deny in a conditional decision is conditional (an unconditional one would deny), and so is
   // every Allow that carries undetermined keys or patterns; an Allow without them grants outright
@@ -78,18 +95,18 @@ export function statementToFix(
   const lead = deciding.find((r) => r.effect === 'Deny') ?? deciding[0];
   if (lead) {
     const named = new Set([statementKey(lead)]);
-    const also: string[] = [];
+    const also: Reason[] = [];
     for (const r of deciding) {
       const key = statementKey(r);
       if (named.has(key) || !dependsOn(r).length) continue;
       named.add(key);
-      also.push(`; also conditional on ${dependsOn(r).join(', ')} (${statementName(r)} of ${r.policyName})`);
+      also.push(r);
     }
-    return `${lead.message}${also.join('')}`;
+    return { lead, also };
   }
 
   const fallback =
     reasons.find((r) => r.effect === 'Allow' && r.decision !== 'denied') ??
     reasons.find((r) => r.decision === 'unknown');
-  return fallback?.message;
+  return fallback ? { lead: fallback, also: [] } : undefined;
 }

@@ -1,4 +1,5 @@
 import { exposureText } from '../report/exposure';
+import { reasonsToFix } from '../report/headline';
 import type { AuditReport, InstanceReport, PrincipalReport } from '../report/types';
 
 /** Config's limit, and the suffix every annotation ends with. */
@@ -12,11 +13,12 @@ export function annotation(text: string): string {
   return `${body}${ANNOTATION_SUFFIX}`;
 }
 
+/**
+ * The statement to change, as the reports' "change:" line chooses it (for conditional access the one
+ * whose condition decides, a conditional Deny before the Allow it overrides), or else the first reason.
+ */
 function reasonText(p: PrincipalReport): string {
-  const r =
-    p.reasons.find((x) => x.effect === 'Allow' && x.decision !== 'denied') ??
-    p.reasons.find((x) => x.decision === 'unknown') ??
-    p.reasons[0];
+  const r = reasonsToFix(p)?.lead ?? p.reasons[0];
   if (!r) return '';
   if (!r.policyName || r.decision === 'unknown') return `: ${r.message}`;
   const statement = r.sid !== undefined ? `"${r.sid}"` : `#${r.statementIndex ?? '?'}`;

@@ -1,4 +1,6 @@
-import { annotation, ANNOTATION_SUFFIX } from '../../src/sinks/annotation';
+import type { PrincipalReport } from '../../src/report/types';
+import { annotation, ANNOTATION_SUFFIX, principalAnnotation } from '../../src/sinks/annotation';
+import { auditOneRole } from '../rules/one-role-account';
 
 /**
  * AWS Config's PutEvaluations takes an Annotation of 1 to 256 characters (Evaluation.Annotation in the
@@ -29,5 +31,27 @@ describe('an evaluation annotation', () => {
     } else {
       expect(result).toBe(`${text}${ANNOTATION_SUFFIX}`);
     }
+  });
+});
+
+describe("a principal's evaluation annotation", () => {
+  it('names the conditional Deny that decides its access, not the Allow it overrides', () => {
+    // Given the role ops: SSH everywhere, and a Deny of every session without MFA
+    const report = auditOneRole([
+      { Sid: 'Sessions', Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*' },
+      {
+        Sid: 'DenyWithoutMfa',
+        Effect: 'Deny',
+        Action: 'ssm:StartSession',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+      },
+    ]);
+    const ops = report.principals[0] as PrincipalReport;
+    expect(ops.sshOverSessionManager).toBe('conditional');
+    // When its annotation is written, then it cites the Deny, whose condition decides
+    expect(principalAnnotation(ops)).toBe(
+      `SSH conditional, port forwarding conditional: inline policy Sessions statement "DenyWithoutMfa" (Deny)${ANNOTATION_SUFFIX}`,
+    );
   });
 });
