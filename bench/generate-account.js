@@ -270,12 +270,21 @@ function uniqueIds(r, prefix) {
   };
 }
 
+/**
+ * Names unique as IAM requires of users, groups, roles and customer managed policies: one of a name per
+ * account whatever its path, and names that differ only in case are one name (IAM refuses `Ops` when
+ * `ops` exists, and so does the loader). A repeated name gets the first free suffix.
+ */
 function uniqueNames() {
-  const seen = new Map();
+  const used = new Set();
+  const next = new Map();
   return (name) => {
-    const n = seen.get(name) ?? 0;
-    seen.set(name, n + 1);
-    return n === 0 ? name : `${name}-${n + 1}`;
+    let candidate = name;
+    let n = next.get(name.toLowerCase()) ?? 1;
+    while (used.has(candidate.toLowerCase())) candidate = `${name}-${++n}`;
+    next.set(name.toLowerCase(), n);
+    used.add(candidate.toLowerCase());
+    return candidate;
   };
 }
 

@@ -193,30 +193,16 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
 
   const iamValue = read('iam');
   const iam = validate('iamFile', iamValue, SNAPSHOT_FILES.iam);
-  refuseDuplicates(SNAPSHOT_FILES.iam, 'UserDetailList', iam.UserDetailList, (u) => u.Arn, 'Arn');
-  refuseDuplicates(SNAPSHOT_FILES.iam, 'RoleDetailList', iam.RoleDetailList, (r) => r.Arn, 'Arn');
-  // Users name their groups, so a group name must say which group it is; IAM names are not
-  // distinguished by case, so "Admins" and "admins" are one group.
-  refuseDuplicates(
-    SNAPSHOT_FILES.iam,
-    'GroupDetailList',
-    iam.GroupDetailList,
-    (g) => g.GroupName,
-    'GroupName',
-    true,
-  );
-  refuseDuplicates(SNAPSHOT_FILES.iam, 'Policies', iam.Policies, (p) => p.Arn, 'Arn');
+  // Another account's entities are refused first: a name that is in both accounts is not a duplicate.
   refuseOtherAccounts(account, iam);
+  refuseDuplicateNames(iam);
   cutShort(iam, 'iam', 'principals and policies after the last page are missing');
 
   const instances = validate('instancesFile', read('instances'), SNAPSHOT_FILES.instances);
-  refuseDuplicates(
-    SNAPSHOT_FILES.instances,
-    'InstanceInformationList',
-    instances.InstanceInformationList,
-    (i) => i.InstanceId,
-    'InstanceId',
-  );
+  refuseDuplicates(SNAPSHOT_FILES.instances, 'InstanceInformationList', instances.InstanceInformationList, {
+    keyOf: (i) => i.InstanceId,
+    field: 'InstanceId',
+  });
   cutShort(instances, 'instances', 'instances after the last page are missing');
 
   const optional = (key: SnapshotFileKey, unknownMeans: string): unknown => {
@@ -476,31 +462,95 @@ function refuseOtherAccounts(account: Shape<'accountFile'>, iam: Shape<'iamFile'
 }
 
 /**
+ * IAM holds one user, group, role or managed policy of a name per account, whatever its path, and does
+ * not tell names apart by case: no account can hold both `/alice` and `/contractors/Alice`. Two entries
+ * with one name were put together by hand, and the report would list the same principal twice with
+ * different answers (or resolve a user's `GroupList` to either group). Everything here but the AWS
+ * managed policies is of the snapshot's account (refuseOtherAccounts runs first); AWS managed policies
+ * are named in AWS's own namespace, so a customer managed policy may share its name with one of them.
+ */
+function refuseDuplicateNames(iam: Shape<'iamFile'>): void {
+  const file = SNAPSHOT_FILES.iam;
+  const byName = { ignoreCase: true, arnOf: (item: { Arn: string }) => item.Arn };
+  refuseDuplicates(file, 'UserDetailList', iam.UserDetailList, {
+    ...byName,
+    keyOf: (u) => u.UserName,
+    field: 'UserName',
+  });
+  refuseDuplicates(file, 'GroupDetailList', iam.GroupDetailList, {
+    ...byName,
+    keyOf: (g) => g.GroupName,
+    field: 'GroupName',
+  });
+  refuseDuplicates(file, 'RoleDetailList', iam.RoleDetailList, {
+    ...byName,
+    keyOf: (r) => r.RoleName,
+    field: 'RoleName',
+  });
+  refuseDuplicates(file, 'Policies', iam.Policies, {
+    ...byName,
+    keyOf: (p) => p.PolicyName,
+    field: 'PolicyName',
+    namespaceOf: (p) => (accountOfArn(p.Arn) === 'aws' ? 'aws' : ''),
+  });
+}
+
+/**
  * AWS lists each principal, group, policy and instance once. Two entries with one key come from files
  * put together by hand or from overlapping pages, and nothing says which one is true: the audit would
- * report the same thing twice with different answers. Refused, naming both places.
+ * report the same thing twice with different answers. Refused, naming both places, and saying why two
+ * entries that differ in case or path are one (see refuseDuplicateNames).
  */
 function refuseDuplicates<T>(
   file: string,
   list: string,
   items: readonly T[],
-  keyOf: (item: T) => string,
-  field: string,
-  ignoreCase = false,
+  options: {
+    keyOf: (item: T) => string;
+    field: string;
+    /** Keys that differ only in case are one (IAM names). */
+    ignoreCase?: boolean;
+    /** Where the entry is, to show when two entries of one key differ in path. */
+    arnOf?: (item: T) => string;
+    /** Keys are unique only within a namespace (AWS managed policies are in AWS's own). */
+    namespaceOf?: (item: T) => string;
+  },
 ): void {
+  const { keyOf, field, ignoreCase = false, arnOf, namespaceOf } = options;
   const seen = new Map<string, number>();
   for (let i = 0; i < items.length; i++) {
-    const key = keyOf(items[i] as T);
-    const folded = ignoreCase ? key.toLowerCase() : key;
+    const item = items[i] as T;
+    const key = keyOf(item);
+    const name = ignoreCase ? key.toLowerCase() : key;
+    const folded = namespaceOf ? `${namespaceOf(item)}\u0000${name}` : name;
     const first = seen.get(folded);
     if (first !== undefined) {
-      const other = keyOf(items[first] as T);
+      const other = items[first] as T;
       throw new SnapshotInputError(
         file,
         `${list}[${i}].${field}: ${JSON.stringify(key)} is listed twice (also ${list}[${first}]` +
-          (other === key ? ')' : ` as ${JSON.stringify(other)}, which IAM does not tell apart by case)`),
+          howTheyDiffer(key, keyOf(other), arnOf?.(item), arnOf?.(other)),
       );
     }
     seen.set(folded, i);
   }
+}
+
+/** The end of a duplicate's message: nothing when the two entries are written alike, else how they differ. */
+function howTheyDiffer(
+  key: string,
+  otherKey: string,
+  arn: string | undefined,
+  otherArn: string | undefined,
+): string {
+  const caseDiffers = key !== otherKey;
+  // The names are one but for case, so ARNs that differ by more than case differ in path.
+  const pathDiffers =
+    arn !== undefined && otherArn !== undefined && arn.toLowerCase() !== otherArn.toLowerCase();
+  if (!caseDiffers && !pathDiffers) return ')';
+  if (!pathDiffers) return ` as ${JSON.stringify(otherKey)}, which IAM does not tell apart by case)`;
+  return (
+    ` as ${JSON.stringify(otherArn)}, which IAM does not tell apart: a name is unique in its account` +
+    ` whatever its path${caseDiffers ? ' and case' : ''})`
+  );
 }

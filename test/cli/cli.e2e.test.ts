@@ -420,6 +420,27 @@ describe('ssm-ssh-audit on bad input', () => {
       /iam\.json: RoleDetailList\[2\]\.RoleName: .*expected string, received number/,
     ],
     [
+      'a second user alice.nguyen at another path (IAM holds one user of a name)',
+      () => [
+        '--input',
+        variant('user-at-two-paths', (d) => {
+          const iam = JSON.parse(readFileSync(join(d, 'iam.json'), 'utf8'));
+          const alice = iam.UserDetailList[0];
+          iam.UserDetailList.push({
+            ...alice,
+            Path: '/x/',
+            UserId: 'AIDAXQ2T7LKMB3EXAMPLE',
+            Arn: 'arn:aws:iam::111122223333:user/x/alice.nguyen',
+            AttachedManagedPolicies: [],
+            GroupList: [],
+            UserPolicyList: [],
+          });
+          writeFileSync(join(d, 'iam.json'), JSON.stringify(iam));
+        }),
+      ],
+      /iam\.json: UserDetailList\[7\]\.UserName: "alice\.nguyen" is listed twice \(also UserDetailList\[0\] as "arn:aws:iam::111122223333:user\/alice\.nguyen", which IAM does not tell apart: a name is unique in its account whatever its path\)$/,
+    ],
+    [
       'an invalid compliance policy',
       () => ['--input', EXAMPLE, '--policy', join(ROOT, 'package.json')],
       /package\.json: \(top level\): Unrecognized keys/,

@@ -51,6 +51,11 @@ const table: readonly (readonly [string, string, RegExp])[] = [
     /bad-account-id[\\/]account\.json: Account: must be a 12-digit account id/,
   ],
   [
+    'iam.json lists one user name at two paths, which IAM holds once',
+    'user-name-at-two-paths',
+    /user-name-at-two-paths[\\/]iam\.json: UserDetailList\[1\]\.UserName: "readonly\.user" is listed twice \(also UserDetailList\[0\] as "arn:aws:iam::111122223333:user\/readonly\.user", which IAM does not tell apart: a name is unique in its account whatever its path\)$/,
+  ],
+  [
     'the optional tags.json is truncated JSON',
     'truncated-tags',
     /truncated-tags[\\/]tags\.json: not valid JSON/,

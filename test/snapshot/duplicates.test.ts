@@ -2,42 +2,45 @@ import { parseSnapshotValues, type SnapshotValues } from '../../src/snapshot/par
 import { SnapshotInputError } from '../../src/snapshot/errors';
 
 /**
- * AWS lists every user, role, group, managed policy and managed instance once. A file that lists one
- * twice was put together by hand or from overlapping pages, and nothing says which entry is true, so
+ * AWS lists every user, role, group, managed policy and managed instance once, and an account holds one
+ * user, role, group or customer managed policy of a name, whatever its path and case. A file that lists
+ * one twice was put together by hand or from overlapping pages, and nothing says which entry is true, so
  * it is refused with a one-line error naming the file, both places and the repeated value.
  */
 const account = { Account: '111122223333', Arn: 'arn:aws:iam::111122223333:root', Region: 'us-east-1' };
-const user = (name: string, id: string) => ({
+const user = (name: string, id: string, path = '/') => ({
   UserName: name,
   UserId: id,
-  Arn: `arn:aws:iam::111122223333:user/${name}`,
-  Path: '/',
+  Arn: `arn:aws:iam::111122223333:user${path}${name}`,
+  Path: path,
   CreateDate: '2024-01-02T03:04:05+00:00',
   GroupList: [],
   UserPolicyList: [],
   AttachedManagedPolicies: [],
   Tags: [],
 });
-const role = (name: string, id: string) => ({
+const role = (name: string, id: string, path = '/') => ({
   RoleName: name,
   RoleId: id,
-  Arn: `arn:aws:iam::111122223333:role/${name}`,
-  Path: '/',
+  Arn: `arn:aws:iam::111122223333:role${path}${name}`,
+  Path: path,
   RolePolicyList: [],
   AttachedManagedPolicies: [],
 });
-const group = (name: string, id: string) => ({
+const group = (name: string, id: string, path = '/') => ({
   GroupName: name,
   GroupId: id,
-  Arn: `arn:aws:iam::111122223333:group/${name}`,
-  Path: '/',
+  Arn: `arn:aws:iam::111122223333:group${path}${name}`,
+  Path: path,
   GroupPolicyList: [],
   AttachedManagedPolicies: [],
 });
-const policy = (name: string, id: string) => ({
+/** A customer managed policy; with `account` "aws", an AWS managed one. */
+const policy = (name: string, id: string, path = '/', account = '111122223333') => ({
   PolicyName: name,
   PolicyId: id,
-  Arn: `arn:aws:iam::111122223333:policy/${name}`,
+  Arn: `arn:aws:iam::${account}:policy${path}${name}`,
+  Path: path,
   DefaultVersionId: 'v1',
   PolicyVersionList: [
     {
@@ -74,12 +77,61 @@ const table: readonly (readonly [string, SnapshotValues, string])[] = [
   [
     'a user listed twice',
     { iam: { ...iam, UserDetailList: [user('alice', 'AIDA1'), user('alice', 'AIDA2')] } },
-    'iam.json: UserDetailList[1].Arn: "arn:aws:iam::111122223333:user/alice" is listed twice (also UserDetailList[0])',
+    'iam.json: UserDetailList[1].UserName: "alice" is listed twice (also UserDetailList[0])',
+  ],
+  [
+    'a user name at two paths (a name is unique in the account whatever its path)',
+    {
+      iam: {
+        ...iam,
+        UserDetailList: [user('alice.nguyen', 'AIDA1'), user('alice.nguyen', 'AIDA2', '/x/')],
+      },
+    },
+    'iam.json: UserDetailList[1].UserName: "alice.nguyen" is listed twice (also UserDetailList[0] as "arn:aws:iam::111122223333:user/alice.nguyen", which IAM does not tell apart: a name is unique in its account whatever its path)',
+  ],
+  [
+    'a user name in two cases (IAM names are not distinguished by case)',
+    {
+      iam: {
+        ...iam,
+        UserDetailList: [user('alice.nguyen', 'AIDA1'), user('Alice.Nguyen', 'AIDA2')],
+      },
+    },
+    'iam.json: UserDetailList[1].UserName: "Alice.Nguyen" is listed twice (also UserDetailList[0] as "alice.nguyen", which IAM does not tell apart by case)',
+  ],
+  [
+    'a user name in two cases at two paths',
+    {
+      iam: {
+        ...iam,
+        UserDetailList: [
+          user('alice.nguyen', 'AIDA1', '/contractors/'),
+          user('bob', 'AIDA2'),
+          user('ALICE.NGUYEN', 'AIDA3'),
+        ],
+      },
+    },
+    'iam.json: UserDetailList[2].UserName: "ALICE.NGUYEN" is listed twice (also UserDetailList[0] as "arn:aws:iam::111122223333:user/contractors/alice.nguyen", which IAM does not tell apart: a name is unique in its account whatever its path and case)',
   ],
   [
     'a role listed twice',
     { iam: { ...iam, RoleDetailList: [role('Ops', 'AROA1'), role('Dev', 'AROA2'), role('Ops', 'AROA3')] } },
-    'iam.json: RoleDetailList[2].Arn: "arn:aws:iam::111122223333:role/Ops" is listed twice (also RoleDetailList[0])',
+    'iam.json: RoleDetailList[2].RoleName: "Ops" is listed twice (also RoleDetailList[0])',
+  ],
+  [
+    'a role name in two cases',
+    { iam: { ...iam, RoleDetailList: [role('OpsAdmin', 'AROA1'), role('opsadmin', 'AROA2')] } },
+    'iam.json: RoleDetailList[1].RoleName: "opsadmin" is listed twice (also RoleDetailList[0] as "OpsAdmin", which IAM does not tell apart by case)',
+  ],
+  [
+    'a role name at two paths',
+    {
+      iam: {
+        ...iam,
+        RoleDetailList: [role('OnCallEngineer', 'AROA1', '/ops/'), role('OnCallEngineer', 'AROA2')],
+      },
+    },
+    'iam.json: RoleDetailList[1].RoleName: "OnCallEngineer" is listed twice (also RoleDetailList[0] as "arn:aws:iam::111122223333:role/ops/OnCallEngineer", which IAM does not tell apart: a name is unique in its account whatever its path)',
   ],
   [
     'a group name listed twice (users name their groups)',
@@ -92,9 +144,75 @@ const table: readonly (readonly [string, SnapshotValues, string])[] = [
     'iam.json: GroupDetailList[1].GroupName: "admins" is listed twice (also GroupDetailList[0] as "Admins", which IAM does not tell apart by case)',
   ],
   [
+    'a group name at two paths',
+    { iam: { ...iam, GroupDetailList: [group('admins', 'AGPA1'), group('admins', 'AGPA2', '/eu/')] } },
+    'iam.json: GroupDetailList[1].GroupName: "admins" is listed twice (also GroupDetailList[0] as "arn:aws:iam::111122223333:group/admins", which IAM does not tell apart: a name is unique in its account whatever its path)',
+  ],
+  [
     'a managed policy listed twice',
     { iam: { ...iam, Policies: [policy('Guard', 'ANPA1'), policy('Guard', 'ANPA2')] } },
-    'iam.json: Policies[1].Arn: "arn:aws:iam::111122223333:policy/Guard" is listed twice (also Policies[0])',
+    'iam.json: Policies[1].PolicyName: "Guard" is listed twice (also Policies[0])',
+  ],
+  [
+    'a customer managed policy name at two paths',
+    {
+      iam: {
+        ...iam,
+        Policies: [policy('Guard', 'ANPA1', '/guardrails/'), policy('Guard', 'ANPA2', '/legacy/')],
+      },
+    },
+    'iam.json: Policies[1].PolicyName: "Guard" is listed twice (also Policies[0] as "arn:aws:iam::111122223333:policy/guardrails/Guard", which IAM does not tell apart: a name is unique in its account whatever its path)',
+  ],
+  [
+    'a customer managed policy name in two cases',
+    { iam: { ...iam, Policies: [policy('DenySSH', 'ANPA1'), policy('denyssh', 'ANPA2')] } },
+    'iam.json: Policies[1].PolicyName: "denyssh" is listed twice (also Policies[0] as "DenySSH", which IAM does not tell apart by case)',
+  ],
+  [
+    'an AWS managed policy listed twice',
+    {
+      iam: {
+        ...iam,
+        Policies: [
+          policy('AdministratorAccess', 'ANPA1', '/', 'aws'),
+          policy('AdministratorAccess', 'ANPA1', '/', 'aws'),
+        ],
+      },
+    },
+    'iam.json: Policies[1].PolicyName: "AdministratorAccess" is listed twice (also Policies[0])',
+  ],
+];
+
+/**
+ * Near misses: entries that share a name but that AWS holds side by side, because the names are in
+ * different namespaces (entity types, or AWS's own namespace for AWS managed policies).
+ */
+type IamLists = Record<'UserDetailList' | 'GroupDetailList' | 'RoleDetailList' | 'Policies', unknown[]>;
+const accepted: readonly (readonly [string, IamLists])[] = [
+  [
+    'a user and a role of the same name',
+    { ...iam, UserDetailList: [user('ops', 'AIDA1')], RoleDetailList: [role('ops', 'AROA1')] },
+  ],
+  [
+    'a user and a group of the same name',
+    { ...iam, UserDetailList: [user('admins', 'AIDA1')], GroupDetailList: [group('admins', 'AGPA1')] },
+  ],
+  [
+    'a customer managed policy named like an AWS managed one, at the same path',
+    {
+      ...iam,
+      Policies: [policy('AdministratorAccess', 'ANPA1', '/', 'aws'), policy('AdministratorAccess', 'ANPA2')],
+    },
+  ],
+  [
+    'a customer managed policy named like an AWS managed one in another case and path',
+    {
+      ...iam,
+      Policies: [
+        policy('AmazonSSMFullAccess', 'ANPA1', '/', 'aws'),
+        policy('amazonssmfullaccess', 'ANPA2', '/copies/'),
+      ],
+    },
   ],
 ];
 
@@ -136,13 +254,29 @@ describe('a snapshot that lists one thing twice', () => {
     expect({ ...snapshot.tags?.['i-0123456789abcdef0'] }).toEqual({ Team: 'dev' });
   });
 
-  it('is not confused with a user and a role of the same name, which AWS allows', () => {
-    const snapshot = parseSnapshotValues({
-      account,
-      instances,
-      iam: { ...iam, UserDetailList: [user('ops', 'AIDA1')], RoleDetailList: [role('ops', 'AROA1')] },
-    });
-    expect(snapshot.iam.UserDetailList).toHaveLength(1);
-    expect(snapshot.iam.RoleDetailList).toHaveLength(1);
+  it('names a user of another account as such, not as a second user of the same name', () => {
+    // Given a user of another account with the name of one of this account's users
+    const other = { ...user('alice', 'AIDA2'), Arn: 'arn:aws:iam::999988887777:user/alice' };
+    // When / Then: refused for its account, which is what is wrong with it
+    expect(() =>
+      parseSnapshotValues({
+        account,
+        instances,
+        iam: { ...iam, UserDetailList: [user('alice', 'AIDA1'), other] },
+      }),
+    ).toThrow(
+      'iam.json: UserDetailList[1].Arn: "arn:aws:iam::999988887777:user/alice" is in account 999988887777, but account.json says the snapshot is of account 111122223333',
+    );
+  });
+
+  it.each(accepted)('is not confused with %s, which AWS allows', (_, names) => {
+    // Given entries that share a name in namespaces AWS keeps apart
+    // When the snapshot is parsed
+    const snapshot = parseSnapshotValues({ account, instances, iam: names });
+    // Then every entry is kept
+    expect(snapshot.iam.UserDetailList).toHaveLength(names.UserDetailList.length);
+    expect(snapshot.iam.GroupDetailList).toHaveLength(names.GroupDetailList.length);
+    expect(snapshot.iam.RoleDetailList).toHaveLength(names.RoleDetailList.length);
+    expect(snapshot.iam.Policies).toHaveLength(names.Policies.length);
   });
 });
