@@ -8,6 +8,7 @@ import type {
   RoleDetail,
   UserDetail,
 } from '../snapshot/types';
+import { resourceTypeContradiction } from '../snapshot/instance-kind';
 
 /**
  * AWS Config configuration items for IAM and SSM resources, turned into the snapshot's shapes (the
@@ -142,7 +143,7 @@ export function instanceFromItem(c: Json, instanceId: string): InstanceInformati
       `AWS::SSM::ManagedInstanceInventory configuration item: no AWS:InstanceInformation for ${instanceId}`,
     );
   }
-  return {
+  const instance: InstanceInformation = {
     InstanceId: instanceId,
     AgentVersion: str(content.AgentVersion),
     PlatformType: str(content.PlatformType),
@@ -153,6 +154,15 @@ export function instanceFromItem(c: Json, instanceId: string): InstanceInformati
     IPAddress: str(content.IpAddress),
     // Inventory carries no ping status and no tier; the snapshot's instance entry keeps its own.
   };
+  // As in a snapshot (parse-snapshot.ts): read either way, the instance would be judged by the wrong
+  // ARN and tier, so the item is refused rather than evaluated.
+  const contradiction = resourceTypeContradiction(instance);
+  if (contradiction) {
+    throw new ConfigurationItemError(
+      `AWS::SSM::ManagedInstanceInventory configuration item: AWS:InstanceInformation of ${instanceId}: ${contradiction}; nothing says which is true`,
+    );
+  }
+  return instance;
 }
 
 function replace<T>(items: readonly T[], same: (item: T) => boolean, replacement: T): T[] {

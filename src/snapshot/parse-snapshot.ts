@@ -2,7 +2,7 @@ import { firstFew } from '../util/first-few';
 import { parseYaml } from '../util/lazy-yaml';
 import type { z } from 'zod';
 import { SnapshotInputError } from './errors';
-import { isHybrid } from './instance-kind';
+import { isHybrid, resourceTypeContradiction } from './instance-kind';
 import type * as Schemas from './schemas';
 import * as generated from './validators.generated';
 import type {
@@ -203,6 +203,7 @@ export function parseSnapshotValues(values: SnapshotValues): AccountSnapshot {
     keyOf: (i) => i.InstanceId,
     field: 'InstanceId',
   });
+  refuseContradictoryInstances(instances.InstanceInformationList);
   cutShort(instances, 'instances', 'instances after the last page are missing');
 
   const optional = (key: SnapshotFileKey, unknownMeans: string): unknown => {
@@ -459,6 +460,23 @@ function refuseOtherAccounts(account: Shape<'accountFile'>, iam: Shape<'iamFile'
       );
     }
   }
+}
+
+/**
+ * An instance whose ResourceType says one kind and whose id the other (see resourceTypeContradiction)
+ * is refused, as a duplicate is: nothing says which field is true, and the audit reads either one as
+ * the whole truth about the ARN its policies are matched against and whether the tier applies.
+ */
+function refuseContradictoryInstances(list: Shape<'instancesFile'>['InstanceInformationList']): void {
+  list.forEach((info, i) => {
+    const contradiction = resourceTypeContradiction(info);
+    if (contradiction) {
+      throw new SnapshotInputError(
+        SNAPSHOT_FILES.instances,
+        `InstanceInformationList[${i}]: ${contradiction}; nothing says which is true`,
+      );
+    }
+  });
 }
 
 /**

@@ -441,6 +441,18 @@ describe('ssm-ssh-audit on bad input', () => {
       /iam\.json: UserDetailList\[7\]\.UserName: "alice\.nguyen" is listed twice \(also UserDetailList\[0\] as "arn:aws:iam::111122223333:user\/alice\.nguyen", which IAM does not tell apart: a name is unique in its account whatever its path\)$/,
     ],
     [
+      'an EC2 instance with the ResourceType of a hybrid node',
+      () => [
+        '--input',
+        variant('ec2-as-hybrid', (d) => {
+          const instances = JSON.parse(readFileSync(join(d, 'instances.json'), 'utf8'));
+          instances.InstanceInformationList[0].ResourceType = 'ManagedInstance';
+          writeFileSync(join(d, 'instances.json'), JSON.stringify(instances));
+        }),
+      ],
+      /instances\.json: InstanceInformationList\[0\]: ResourceType "ManagedInstance" says a hybrid node, but InstanceId "i-0a1b2c3d4e5f60718" is an EC2 instance's \(hybrid nodes have mi- ids\); nothing says which is true$/,
+    ],
+    [
       'an invalid compliance policy',
       () => ['--input', EXAMPLE, '--policy', join(ROOT, 'package.json')],
       /package\.json: \(top level\): Unrecognized keys/,

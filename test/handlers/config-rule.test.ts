@@ -822,6 +822,42 @@ describe('a configuration item without the list of policies or groups Config alw
   });
 });
 
+describe('an inventory item whose ResourceType contradicts its instance id', () => {
+  /** The agent-upgrade inventory change, moved to `instanceId` and given `resourceType`. */
+  const inventoryChange = (instanceId: string, resourceType: string): Json => {
+    const event = configEvent('inventory-change-agent-upgraded');
+    const invoking = invokingEventOf(event);
+    const item = invoking.configurationItem as Json;
+    const information = (item.configuration as Json)['AWS:InstanceInformation'] as Json;
+    const [content] = Object.values(information.Content as Json) as Json[];
+    information.Content = {
+      [instanceId]: { ...content, InstanceId: instanceId, ResourceType: resourceType },
+    };
+    item.resourceId = instanceId;
+    return { ...event, invokingEvent: JSON.stringify(invoking) };
+  };
+
+  it.each<[string, Json, string]>([
+    [
+      'an EC2 instance id with the ResourceType of a hybrid node (read as a hybrid node in the standard tier: COMPLIANT)',
+      inventoryChange('i-0b2c3d4e5f6071829', 'ManagedInstance'),
+      'AWS::SSM::ManagedInstanceInventory configuration item: AWS:InstanceInformation of i-0b2c3d4e5f6071829: ResourceType "ManagedInstance" says a hybrid node, but InstanceId "i-0b2c3d4e5f6071829" is an EC2 instance\'s (hybrid nodes have mi- ids); nothing says which is true',
+    ],
+    [
+      'a hybrid node id with the ResourceType of an EC2 instance',
+      inventoryChange('mi-0a1b2c3d4e5f67890', 'EC2Instance'),
+      'AWS::SSM::ManagedInstanceInventory configuration item: AWS:InstanceInformation of mi-0a1b2c3d4e5f67890: ResourceType "EC2Instance" says an EC2 instance, but InstanceId "mi-0a1b2c3d4e5f67890" is a hybrid node\'s (EC2 instances have i- ids); nothing says which is true',
+    ],
+  ])('fails the invocation naming both fields, and posts nothing, for %s', async (_case, event, message) => {
+    // When
+    const invocation = handlerFor(EXAMPLE_ACCOUNT)(event);
+    // Then: a ConfigurationItemError (a wrong event, not a failure to run) naming the item and both fields
+    await expect(invocation).rejects.toThrow(message);
+    await expect(invocation).rejects.toMatchObject({ name: 'ConfigurationItemError' });
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});
+
 describe('an instance NON_COMPLIANT only because the IAM listing was cut short', () => {
   it('gets an annotation naming the unlisted principals, not "reachable by 0 non-exempt principal(s)"', async () => {
     // Given: the truncated-iam fixture (IsTruncated with a Marker): principals exist that were never read

@@ -56,6 +56,16 @@ const table: readonly (readonly [string, string, RegExp])[] = [
     /user-name-at-two-paths[\\/]iam\.json: UserDetailList\[1\]\.UserName: "readonly\.user" is listed twice \(also UserDetailList\[0\] as "arn:aws:iam::111122223333:user\/readonly\.user", which IAM does not tell apart: a name is unique in its account whatever its path\)$/,
   ],
   [
+    'instances.json gives an EC2 instance id the ResourceType of a hybrid node',
+    'ec2-instance-typed-managed-instance',
+    /ec2-instance-typed-managed-instance[\\/]instances\.json: InstanceInformationList\[0\]: ResourceType "ManagedInstance" says a hybrid node, but InstanceId "i-db37b28f9b7b7819a" is an EC2 instance's \(hybrid nodes have mi- ids\); nothing says which is true$/,
+  ],
+  [
+    'instances.json gives a hybrid node id the ResourceType of an EC2 instance',
+    'hybrid-node-typed-ec2-instance',
+    /hybrid-node-typed-ec2-instance[\\/]instances\.json: InstanceInformationList\[0\]: ResourceType "EC2Instance" says an EC2 instance, but InstanceId "mi-0c1d2e3f405162738" is a hybrid node's \(EC2 instances have i- ids\); nothing says which is true$/,
+  ],
+  [
     'the optional tags.json is truncated JSON',
     'truncated-tags',
     /truncated-tags[\\/]tags\.json: not valid JSON/,

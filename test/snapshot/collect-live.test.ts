@@ -736,6 +736,19 @@ describe('hybrid (ManagedInstance) nodes', () => {
     });
   });
 
+  it('refuses, as in instances.json, an answer whose ResourceType contradicts the instance id', async () => {
+    // Given: DescribeInstanceInformation answers an EC2 instance id with the ResourceType of a hybrid node
+    ssm.on(DescribeInstanceInformationCommand).resolves({
+      InstanceInformationList: [{ ...ec2Instance('i-0aaaaaaaaaaaaaaa1'), ResourceType: 'ManagedInstance' }],
+    });
+    // When: the account is collected and parsed, as the CLI and the Lambda functions do
+    const values = await collect();
+    // Then: the same one-line refusal as for a file, not an EC2 instance audited as a hybrid node
+    expect(() => parseSnapshotValues(values)).toThrow(
+      'instances.json: InstanceInformationList[0]: ResourceType "ManagedInstance" says a hybrid node, but InstanceId "i-0aaaaaaaaaaaaaaa1" is an EC2 instance\'s (hybrid nodes have mi- ids); nothing says which is true',
+    );
+  });
+
   it('does not call DescribeTags when every node is hybrid', async () => {
     // Given: only hybrid nodes
     ssm
