@@ -1,6 +1,6 @@
 import { statementToFix } from '../../src/report/headline';
 import { renderText } from '../../src/report/render-text';
-import { auditOneRole } from '../rules/one-role-account';
+import { auditOneRole, DENY_WITHOUT_MFA } from '../rules/one-role-account';
 
 /**
  * The "change:" line of the text, markdown and HTML reports names the statement a person should change.
@@ -21,16 +21,7 @@ describe('the statement to change', () => {
     ],
     [
       'an Allow of everything and a Deny of sessions without MFA: the Deny, with its condition key',
-      [
-        ALLOW_ALL,
-        {
-          Sid: 'DenyWithoutMFA',
-          Effect: 'Deny',
-          Action: 'ssm:StartSession',
-          Resource: '*',
-          Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
-        },
-      ],
+      [ALLOW_ALL, DENY_WITHOUT_MFA],
       {
         names: /^statement "DenyWithoutMFA" .* denies ssm:StartSession .*aws:MultiFactorAuthPresent/,
         notNames: /Everything/,
@@ -113,16 +104,7 @@ describe('the statement to change', () => {
 
   it('is what the SSH finding calls deciding, for SSH that a conditional Deny makes conditional', () => {
     // Given a role allowed everything, and denied sessions without MFA
-    const report = auditOneRole([
-      ALLOW_ALL,
-      {
-        Sid: 'DenyWithoutMFA',
-        Effect: 'Deny',
-        Action: 'ssm:StartSession',
-        Resource: '*',
-        Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
-      },
-    ]);
+    const report = auditOneRole([ALLOW_ALL, DENY_WITHOUT_MFA]);
 
     // When its SSH finding is read
     const finding = report.findings.find((f) => f.rule === 'ssh-over-session-manager');

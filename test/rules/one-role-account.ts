@@ -44,6 +44,15 @@ export const ADMINISTRATOR_ACCESS_POLICY = {
   ],
 };
 
+/** A Deny of every session without MFA: access that the others allow becomes conditional on it. */
+export const DENY_WITHOUT_MFA = {
+  Sid: 'DenyWithoutMFA',
+  Effect: 'Deny',
+  Action: 'ssm:StartSession',
+  Resource: '*',
+  Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+};
+
 /**
  * A role as get-account-authorization-details lists it in RoleDetailList: no inline policies, and the
  * managed policies given attached.

@@ -1,6 +1,13 @@
 import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { audit } from '../../src/rules/audit';
-import { ACCOUNT, INSTANCE, auditOneRole, oneInstanceAccount, roleDetail } from './one-role-account';
+import {
+  ACCOUNT,
+  DENY_WITHOUT_MFA,
+  INSTANCE,
+  auditOneRole,
+  oneInstanceAccount,
+  roleDetail,
+} from './one-role-account';
 
 /**
  * A report line's reasons are the statements to change: each names its statement (by Sid, or by index
@@ -144,16 +151,7 @@ describe('the reasons a report line gives', () => {
     ],
     [
       'a conditional Deny, as denying when its condition holds',
-      [
-        { Sid: 'Everything', Effect: 'Allow', Action: '*', Resource: '*' },
-        {
-          Sid: 'DenyWithoutMFA',
-          Effect: 'Deny',
-          Action: 'ssm:StartSession',
-          Resource: '*',
-          Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
-        },
-      ],
+      [{ Sid: 'Everything', Effect: 'Allow', Action: '*', Resource: '*' }, DENY_WITHOUT_MFA],
       /^statement "DenyWithoutMFA" .* denies ssm:StartSession on .+ only when its condition on aws:MultiFactorAuthPresent holds$/,
     ],
     [

@@ -1,6 +1,6 @@
 import type { PrincipalReport } from '../../src/report/types';
 import { annotation, ANNOTATION_SUFFIX, principalAnnotation } from '../../src/sinks/annotation';
-import { auditOneRole } from '../rules/one-role-account';
+import { auditOneRole, DENY_WITHOUT_MFA } from '../rules/one-role-account';
 
 /**
  * AWS Config's PutEvaluations takes an Annotation of 1 to 256 characters (Evaluation.Annotation in the
@@ -39,19 +39,13 @@ describe("a principal's evaluation annotation", () => {
     // Given the role ops: SSH everywhere, and a Deny of every session without MFA
     const report = auditOneRole([
       { Sid: 'Sessions', Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*' },
-      {
-        Sid: 'DenyWithoutMfa',
-        Effect: 'Deny',
-        Action: 'ssm:StartSession',
-        Resource: '*',
-        Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
-      },
+      DENY_WITHOUT_MFA,
     ]);
     const ops = report.principals[0] as PrincipalReport;
     expect(ops.sshOverSessionManager).toBe('conditional');
     // When its annotation is written, then it cites the Deny, whose condition decides
     expect(principalAnnotation(ops)).toBe(
-      `SSH conditional, port forwarding conditional: inline policy Sessions statement "DenyWithoutMfa" (Deny)${ANNOTATION_SUFFIX}`,
+      `SSH conditional, port forwarding conditional: inline policy Sessions statement "DenyWithoutMFA" (Deny)${ANNOTATION_SUFFIX}`,
     );
   });
 });
