@@ -24,9 +24,39 @@ import { applyConfigurationItem, ConfigurationItemError } from './configuration-
  */
 export interface ConfigRuleDependencies {
   readonly config: ConfigServiceClient;
+  /** The whole account, read afresh. A periodic run always uses it. */
   readonly loadAccount: () => Promise<AccountSnapshot>;
+  /**
+   * The account a change notification applies its item to; loadAccount when not given. The handler
+   * passes a recently read account here (src/lambda/account-cache.ts), so that a burst of
+   * notifications does not read the whole account once each.
+   */
+  readonly accountForChange?: () => Promise<AccountSnapshot>;
+  /** Told the account each run audited, once the audit is done and before anything is posted. */
+  readonly audited?: (account: AuditedAccount) => void;
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
 }
+
+/**
+ * The account a run audited: for a periodic run, the account as read; for a change, the account before
+ * and after its item was applied, and the item's resource and capture time. `complete` is the audit's:
+ * false when anything was unread or unreadable.
+ */
+export type AuditedAccount =
+  | {
+      readonly trigger: 'ScheduledNotification';
+      readonly snapshot: AccountSnapshot;
+      readonly complete: boolean;
+    }
+  | {
+      readonly trigger: 'change';
+      readonly before: AccountSnapshot;
+      readonly snapshot: AccountSnapshot;
+      readonly complete: boolean;
+      readonly resourceType: string;
+      readonly resourceId: string;
+      readonly capturedAt: Date;
+    };
 
 export interface ConfigRuleResult {
   readonly messageType: InvokingEvent['messageType'];
@@ -135,7 +165,9 @@ export async function runConfigRule(
   if (invoking.messageType === 'ScheduledNotification') {
     // Valid: parseConfigRuleEvent accepts only ISO-8601 date-times for the event's time stamps.
     const ordering = new Date(invoking.notificationCreationTime);
-    const report = audit(await deps.loadAccount(), policy);
+    const snapshot = await deps.loadAccount();
+    const report = audit(snapshot, policy);
+    deps.audited?.({ trigger: invoking.messageType, snapshot, complete: report.complete });
     const evaluations = evaluationsFromReport(report, ordering);
     let stale: Evaluation[] = [];
     if (report.complete) {
@@ -208,8 +240,18 @@ export async function runConfigRule(
     };
   }
 
-  const applied = applyConfigurationItem(await deps.loadAccount(), resourceType, resourceId, configuration);
+  const before = await (deps.accountForChange ?? deps.loadAccount)();
+  const applied = applyConfigurationItem(before, resourceType, resourceId, configuration);
   const report = audit(applied.snapshot, policy);
+  deps.audited?.({
+    trigger: 'change',
+    before,
+    snapshot: applied.snapshot,
+    complete: report.complete,
+    resourceType,
+    resourceId,
+    capturedAt: ordering,
+  });
   const exposed = exposedOnlyBy(applied, policy, report);
   const evaluations = evaluationsFromReport(report, ordering, {
     principalIds: applied.principalIds,

@@ -251,6 +251,16 @@ describe('the CloudFormation template', () => {
     }
     expect(template.Resources.FailedInvocationsQueue!.Type).toBe('AWS::SQS::Queue');
   });
+
+  it('runs configRule one invocation at a time (reserved concurrency 1), with its account cache time to live set', () => {
+    // One warm container folds the change notifications into its cached account, and at most one full
+    // read of the account runs at a time
+    expect(fn('configRule').Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(fn('configRule').Properties.Environment.Variables.ACCOUNT_CACHE_TTL_SECONDS).toMatch(/^\d+$/);
+    // And: the other functions are not limited (the console's on-demand runs must not queue)
+    expect(fn('nightlyReport').Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(fn('onDemand').Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
 });
 
 describe('least-privilege IAM in the template', () => {
@@ -432,10 +442,16 @@ const context = {
   done() {}, fail() {}, succeed() {},
 };
 const handler = require(file)[exportName];
-Promise.resolve(handler(JSON.parse(fs.readFileSync(eventFile, 'utf8')), context)).then(
-  (result) => fs.writeFileSync(outFile, JSON.stringify({ ok: true, result })),
-  (error) => fs.writeFileSync(outFile, JSON.stringify({ ok: false, name: error.name, message: error.message })),
-);
+// An event file holding {"sequence": [...]} is run event after event in this one process, as one warm
+// Lambda container would run them; the result is the last one's.
+const input = JSON.parse(fs.readFileSync(eventFile, 'utf8'));
+const events = input && Array.isArray(input.sequence) ? input.sequence : [input];
+events
+  .reduce((previous, event) => previous.then(() => handler(event, context)), Promise.resolve())
+  .then(
+    (result) => fs.writeFileSync(outFile, JSON.stringify({ ok: true, result })),
+    (error) => fs.writeFileSync(outFile, JSON.stringify({ ok: false, name: error.name, message: error.message })),
+  );
 `;
 
 async function invokeBundled(
@@ -595,6 +611,31 @@ describe('the deployed artifact works', () => {
     expect(String(puts[0]!.headers.authorization)).toMatch(
       /Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/config\/aws4_request/,
     );
+  });
+
+  it('configRule folds two change notifications into one read of the account in one warm container', async () => {
+    // Given: OpsAdmin loses AdministratorAccess, then batch-legacy-01's agent is upgraded
+    const events = ['role-change-opsadmin-admin-removed', 'inventory-change-agent-upgraded'].map(
+      (name) => JSON.parse(readFileSync(join(EVENTS, `${name}.json`), 'utf8')) as Json,
+    );
+
+    // When: both run in one process of the bundle, as in one warm container
+    const outcome = await invokeBundled('configRule', { sequence: events }, { AWS_ENDPOINT_URL: fake.url });
+
+    // Then: the second used the account the first read, with the first one's item folded in
+    expect(outcome).toMatchObject({
+      ok: true,
+      result: { messageType: 'ConfigurationItemChangeNotification' },
+    });
+    const finished = outcome.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Json)
+      .filter((r) => r.message === 'config rule run finished');
+    expect(finished.map((r) => r.accountCache)).toEqual([
+      { account: 'read', cache: 'stored' },
+      { account: 'cached', ageSeconds: expect.any(Number), cache: 'stored' },
+    ]);
   });
 });
 
