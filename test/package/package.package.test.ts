@@ -252,6 +252,13 @@ describe('the CloudFormation template', () => {
     expect(template.Resources.FailedInvocationsQueue!.Type).toBe('AWS::SQS::Queue');
   });
 
+  it('gives configRule 1,024 MB (a change notification audits the account twice) and the other functions 512 MB', () => {
+    // 489–606 MB were measured for a role change at twice the benchmark account (README, Performance)
+    expect(fn('configRule').Properties.MemorySize).toBe(1024);
+    expect(fn('nightlyReport').Properties.MemorySize).toBe(512);
+    expect(fn('onDemand').Properties.MemorySize).toBe(512);
+  });
+
   it('runs configRule one invocation at a time (reserved concurrency 1), with its account cache time to live set', () => {
     // One warm container folds the change notifications into its cached account, and at most one full
     // read of the account runs at a time
