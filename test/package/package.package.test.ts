@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 /**
  * The deployable: `npx osls package --stage ci` (offline, no credentials), then
  * 1. the CloudFormation template: three functions on a current runtime, the Config rule and its
- *    permission, the encrypted topic, the schedule, the on-failure destinations, and least-privilege
- *    IAM (every policy statement walked);
+ *    permission, the encrypted report topic, the schedule, the on-failure destinations, the alarms and
+ *    their topic, and least-privilege IAM (every policy statement walked);
  * 2. the artifact works: each zip is unpacked and its bundled handler run in a child Node process, with
  *    the example account (AUDIT_SNAPSHOT_DIR) and AWS_ENDPOINT_URL pointing at a server on 127.0.0.1
  *    that speaks Config JSON 1.1 and the SNS Query protocol. Nothing but 127.0.0.1 is contacted.
@@ -58,6 +58,7 @@ const resources = () => Object.entries(template.Resources);
 const ofType = (type: string) => resources().filter(([, r]) => r.Type === type);
 const asArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 const FUNCTIONS = {
   configRule: 'ConfigRuleLambdaFunction',
@@ -208,14 +209,63 @@ describe('the CloudFormation template', () => {
 
   it('encrypts the report topic with the AWS managed key (alias/aws/sns), and subscribes an email only when one is given', () => {
     const topics = ofType('AWS::SNS::Topic');
-    expect(topics.map(([id]) => id)).toEqual(['ReportTopic']);
-    expect(topics[0]![1].Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+    expect(topics.map(([id]) => id).sort()).toEqual(['AlarmTopic', 'ReportTopic']);
+    expect(template.Resources.ReportTopic!.Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+    // And: one email subscription per topic, both only when an address is given
     const subscriptions = ofType('AWS::SNS::Subscription');
+    expect(subscriptions.map(([, s]) => s.Properties.TopicArn).sort(byJson)).toEqual(
+      [{ Ref: 'AlarmTopic' }, { Ref: 'ReportTopic' }].sort(byJson),
+    );
     for (const [, s] of subscriptions) {
       expect(s.Condition).toBe('HasReportEmail');
-      expect(s.Properties.TopicArn).toEqual({ Ref: 'ReportTopic' });
+      expect(s.Properties.Protocol).toBe('email');
     }
     expect(template.Conditions).toHaveProperty('HasReportEmail');
+  });
+
+  it('gives the alarms a topic of their own that CloudWatch can publish to (not encrypted with alias/aws/sns)', () => {
+    // CloudWatch cannot use the AWS managed key alias/aws/sns, whose key policy cannot be changed
+    const topic = template.Resources.AlarmTopic!;
+    expect(topic.Type).toBe('AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toBeUndefined();
+    // And: every alarm notifies that topic, and only that topic
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+      expect(alarm.Properties.ActionsEnabled).not.toBe(false);
+    }
+  });
+
+  it('alarms as soon as a failed invocation is in the failed-invocations queue', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Namespace === 'AWS/SQS');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1].Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms on every error of the asynchronously invoked functions, configRule and nightlyReport', () => {
+    const byFunction = new Map(
+      ofType('AWS::CloudWatch::Alarm')
+        .filter(([, a]) => a.Properties.Namespace === 'AWS/Lambda' && a.Properties.MetricName === 'Errors')
+        .map(([, a]) => [a.Properties.Dimensions[0].Value.Ref as string, a.Properties]),
+    );
+    expect([...byFunction.keys()].sort()).toEqual([FUNCTIONS.configRule, FUNCTIONS.nightlyReport].sort());
+    for (const alarm of byFunction.values()) {
+      expect(alarm).toMatchObject({
+        Dimensions: [{ Name: 'FunctionName', Value: expect.any(Object) }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
   });
 
   it('schedules nightlyReport with an EventBridge rule allowed to invoke it', () => {
