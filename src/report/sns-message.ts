@@ -24,7 +24,7 @@ export interface SnsMessage {
 }
 
 export interface SnsMessageOptions {
-  /** Where readers get the full report when it does not fit (for example the on-demand function). */
+  /** Where readers get the full report when it does not fit (for example the CLI with live credentials). */
   readonly fullReportHint?: string;
   /** Bytes for the whole message, attributes and subject included; defaults to the SNS limit. */
   readonly limit?: number;
@@ -88,7 +88,8 @@ export function buildSnsMessage(
   options: SnsMessageOptions = {},
 ): SnsMessage & { summarized: boolean } {
   const limit = options.limit ?? SNS_MESSAGE_LIMIT;
-  const hint = options.fullReportHint ?? 'Run the on-demand function or the CLI for the full report.';
+  // Not the on-demand function: it returns at most 6 MB, and may return a summary too.
+  const hint = options.fullReportHint ?? 'Run the CLI (ssm-ssh-audit --live) for the full report.';
   const subject = subjectFor(report);
   // The whole text report, rendered only when it may be sent: for a large account it is megabytes.
   let fullText: string | undefined;

@@ -265,7 +265,13 @@ describe('a report larger than the SNS limit (~8,000 roles with AdministratorAcc
     expect(bodies.email).toMatch(
       /^Summary: at most \d+ of the most severe items of each kind are listed\. Not listed: \d+ of 8009 non-compliant principals/,
     );
-    expect(bodies.email).toMatch(/onDemand function|--live/);
+    // And: for the full report, they point to the CLI, not to the onDemand function, whose response is
+    // at most 6 MB and is a summary too for an account whose report is larger
+    for (const text of [bodies.email, summary.note]) {
+      expect(text).toContain('For the full report, run ssm-ssh-audit --live');
+      expect(text).toContain('The onDemand function returns the report only while it fits in 6 MB');
+      expect(text).not.toMatch(/onDemand function \([^)]*\)[^.]* for the full report/i);
+    }
     expect(bodies.email.endsWith('\n')).toBe(true);
     // And: the email, which carries no reach lists, names far more principals than the JSON can hold
     const named = bodies.email.split('\n').filter((line) => line.startsWith('  ✗ arn:aws:iam::')).length;

@@ -44,6 +44,17 @@ describe('the SNS message of the nightly report', () => {
     expect(summary.complete).toBe(false);
   });
 
+  it('points a summary to the CLI for the full report by default, not to the on-demand function, which may summarize too', () => {
+    // Given the example report and a limit too small for it
+    // When the message is built without a hint of its own
+    const message = buildSnsMessage(example, { limit: 10_000 });
+    // Then the summary's note names the CLI, and only the CLI, as where the full report is
+    expect(message.summarized).toBe(true);
+    const note = (JSON.parse(JSON.parse(message.Message).default) as { note: string }).note;
+    expect(note).toMatch(/Run the CLI \(ssm-ssh-audit --live\) for the full report\.$/);
+    expect(note).not.toMatch(/on-demand|onDemand/);
+  });
+
   it('does not render the whole text report when its non-compliant principals alone outgrow the room', () => {
     // Given 3,000 non-compliant principals: their ARNs alone are more text than the message holds
     const nonCompliant = example.principals.find((p) => p.compliance === 'NON_COMPLIANT')!;
