@@ -192,6 +192,8 @@ describe('the CloudFormation template', () => {
     expect(Object.keys(parameters)).toEqual(['compliancePolicy']);
     expect(typeof parameters.compliancePolicy).toBe('string');
     expect(JSON.parse(parameters.compliancePolicy as string)).toEqual(expect.any(Object));
+    // And: serialized as Config receives them, within InputParameters' 1,024 characters
+    expect(JSON.stringify(parameters).length).toBeLessThanOrEqual(1024);
     // And: it is created after the permission that lets Config invoke the function
     expect(asArray(rule.DependsOn)).toContain('ConfigRulePermission');
   });
