@@ -314,7 +314,13 @@ describe('the CloudFormation template', () => {
   it('runs configRule one invocation at a time (reserved concurrency 1), with its account cache time to live set', () => {
     // One warm container folds the change notifications into its cached account, and at most one full
     // read of the account runs at a time
-    expect(fn('configRule').Properties.ReservedConcurrentExecutions).toBe(1);
+    // (unless the parameter configRuleReservedConcurrency is none, for an account that cannot spare it)
+    expect(fn('configRule').Properties.ReservedConcurrentExecutions).toEqual({
+      'Fn::If': ['HasConfigRuleReservedConcurrency', 1, { Ref: 'AWS::NoValue' }],
+    });
+    expect(template.Conditions!.HasConfigRuleReservedConcurrency).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [1, 'none'] }],
+    });
     expect(fn('configRule').Properties.Environment.Variables.ACCOUNT_CACHE_TTL_SECONDS).toMatch(/^\d+$/);
     // And: the other functions are not limited (the console's on-demand runs must not queue)
     expect(fn('nightlyReport').Properties.ReservedConcurrentExecutions).toBeUndefined();
