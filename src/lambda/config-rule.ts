@@ -103,6 +103,25 @@ function exposedOnlyBy(
     .map((i) => i.instanceId);
 }
 
+/**
+ * What a change notification's audit must read. A change to one instance's inventory is evaluated for
+ * that instance alone, and no instance's verdict depends on another instance (who reaches it, whether
+ * it can take SSH, whether it is exempt are its own): the audit reads the changed instance and no
+ * other. An SSM Agent rollout sends one notification per instance, and with reserved concurrency 1
+ * they run one after another; auditing the whole inventory for each would take hours in a large
+ * account, past the 6 hours Lambda keeps a waiting event (README, "Deploying to AWS Lambda").
+ * Other instances' gaps (an unreadable agent version) then do not fail the run either. An IAM change
+ * is audited whole: a principal's verdict reads every instance.
+ */
+function whatDecides(
+  applied: ReturnType<typeof applyConfigurationItem>,
+  resourceType: string,
+): AccountSnapshot {
+  if (resourceType !== 'AWS::SSM::ManagedInstanceInventory') return applied.snapshot;
+  const ids = applied.instanceIds;
+  return { ...applied.snapshot, instances: applied.snapshot.instances.filter((i) => ids.has(i.InstanceId)) };
+}
+
 /** The audit could not read everything: the non-compliant verdicts were posted, and the invocation fails. */
 export class IncompleteAuditError extends Error {
   override readonly name = 'IncompleteAuditError';
@@ -242,7 +261,7 @@ export async function runConfigRule(
 
   const before = await (deps.accountForChange ?? deps.loadAccount)();
   const applied = applyConfigurationItem(before, resourceType, resourceId, configuration);
-  const report = audit(applied.snapshot, policy);
+  const report = audit(whatDecides(applied, resourceType), policy);
   deps.audited?.({
     trigger: 'change',
     before,

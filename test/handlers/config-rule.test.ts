@@ -12,7 +12,12 @@ import {
 } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
 import { createConfigRuleHandler } from '../../src/handlers/config-rule';
+import { applyConfigurationItem } from '../../src/lambda/configuration-item';
+import { audit } from '../../src/rules/audit';
+import { evaluationsFromReport } from '../../src/sinks/config-evaluations';
+import { loadSnapshotDirectory } from '../../src/snapshot/load-directory';
 import {
   configEvent,
   copyOfExampleAccount,
@@ -822,21 +827,72 @@ describe('a configuration item without the list of policies or groups Config alw
   });
 });
 
-describe('an inventory item whose ResourceType contradicts its instance id', () => {
-  /** The agent-upgrade inventory change, moved to `instanceId` and given `resourceType`. */
-  const inventoryChange = (instanceId: string, resourceType: string): Json => {
-    const event = configEvent('inventory-change-agent-upgraded');
-    const invoking = invokingEventOf(event);
-    const item = invoking.configurationItem as Json;
-    const information = (item.configuration as Json)['AWS:InstanceInformation'] as Json;
-    const [content] = Object.values(information.Content as Json) as Json[];
-    information.Content = {
-      [instanceId]: { ...content, InstanceId: instanceId, ResourceType: resourceType },
-    };
-    item.resourceId = instanceId;
-    return { ...event, invokingEvent: JSON.stringify(invoking) };
+/** The agent-upgrade inventory change, moved to `instanceId` and given `resourceType`. */
+function inventoryChange(instanceId: string, resourceType: string): Json {
+  const event = configEvent('inventory-change-agent-upgraded');
+  const invoking = invokingEventOf(event);
+  const item = invoking.configurationItem as Json;
+  const information = (item.configuration as Json)['AWS:InstanceInformation'] as Json;
+  const [content] = Object.values(information.Content as Json) as Json[];
+  information.Content = {
+    [instanceId]: { ...content, InstanceId: instanceId, ResourceType: resourceType },
   };
+  item.resourceId = instanceId;
+  return { ...event, invokingEvent: JSON.stringify(invoking) };
+}
 
+describe('an inventory change, audited for its instance alone', () => {
+  it.each(INSTANCE_IDS)(
+    'posts for %s the evaluation the audit of the whole account gives it',
+    async (instanceId) => {
+      // Given: the agent-upgrade inventory change, for this instance
+      const event = inventoryChange(
+        instanceId,
+        instanceId.startsWith('mi-') ? 'ManagedInstance' : 'EC2Instance',
+      );
+      const invoking = invokingEventOf(event);
+      const item = invoking.configurationItem as Json;
+      // When the rule evaluates it
+      await handlerFor(EXAMPLE_ACCOUNT)(event);
+      // Then: what the whole account, audited with the item applied, says of the instance
+      const applied = applyConfigurationItem(
+        await loadSnapshotDirectory(EXAMPLE_ACCOUNT),
+        'AWS::SSM::ManagedInstanceInventory',
+        instanceId,
+        item.configuration,
+      );
+      const whole = evaluationsFromReport(
+        audit(applied.snapshot, DEFAULT_COMPLIANCE_POLICY),
+        new Date(item.configurationItemCaptureTime as string),
+        { principalIds: new Set(), instanceIds: new Set([instanceId]), account: false },
+      );
+      expect(whole).toHaveLength(1);
+      expect(posted()).toEqual(whole);
+    },
+  );
+
+  it("does not fail for another instance's unreadable agent version, which the whole audit counts as a gap", async () => {
+    // Given: another instance whose agent version cannot be read
+    const dir = copyOfExampleAccount(join(work, 'other-agent-unreadable'));
+    const file = join(dir, 'instances.json');
+    const instances = readJson<{ InstanceInformationList: Json[] }>(file);
+    const other = instances.InstanceInformationList.find((i) => i.InstanceId !== 'i-0b2c3d4e5f6071829')!;
+    other.AgentVersion = 'unknown';
+    writeFileSync(file, JSON.stringify(instances));
+    // When the agent-upgrade change of i-0b2c3d4e5f6071829 is evaluated
+    const result = await handlerFor(dir)(configEvent('inventory-change-agent-upgraded'));
+    // Then: its evaluation is posted, and the run is complete
+    expect(result).toMatchObject({ evaluations: 1, complete: true });
+    expect(posted()).toEqual([
+      expect.objectContaining({
+        ComplianceResourceId: 'i-0b2c3d4e5f6071829',
+        ComplianceType: 'NON_COMPLIANT',
+      }),
+    ]);
+  });
+});
+
+describe('an inventory item whose ResourceType contradicts its instance id', () => {
   it.each<[string, Json, string]>([
     [
       'an EC2 instance id with the ResourceType of a hybrid node (read as a hybrid node in the standard tier: COMPLIANT)',
