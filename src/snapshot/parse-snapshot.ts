@@ -354,7 +354,6 @@ function truncation(file: Paginated): string | undefined {
   return undefined;
 }
 
-/** Each instance's tags, by instance id; hybrid nodes whose tags were not read are left out (a gap). */
 /** A listed document's tags as an object (see instanceTags); a key with two values is refused. */
 function documentTags(
   list: readonly { Key: string; Value: string }[],
@@ -373,6 +372,7 @@ function documentTags(
   return tags;
 }
 
+/** Each instance's tags, by instance id; hybrid nodes whose tags were not read are left out (a gap). */
 function instanceTags(
   file: Shape<'tagsFile'>,
   instances: readonly InstanceInformation[],
