@@ -342,7 +342,9 @@ function writeToFile(file: string, chunks: Iterable<string>): void {
   const temp = join(dirname(file), `.ssm-ssh-audit-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   let fd: number;
   try {
-    fd = openSync(temp, 'wx');
+    // Created with FILE's bits (less the umask; fchmod below makes them exact), so that a report kept
+    // from other readers is never open to them, not even before the fchmod.
+    fd = openSync(temp, 'wx', replace.mode ?? 0o666);
   } catch (error) {
     // A directory we may not add to, holding a file we may write: write that file in place, as before.
     const code = (error as NodeJS.ErrnoException).code;
@@ -356,12 +358,7 @@ function writeToFile(file: string, chunks: Iterable<string>): void {
     } finally {
       closeSync(fd);
     }
-    // Only now, with the new report whole: FILE is the old report until this moment. It is removed
-    // just before the rename, not replaced by it: on ext4 a rename over a file forces the new file's
-    // blocks out to disk (auto_da_alloc), which for a report of a hundred megabytes takes longer than
-    // writing it, while a rename to a free name does not. FILE is missing only between the two calls.
-    if (replace.mode !== undefined) unlinkSync(file);
-    renameSync(temp, file);
+    moveIntoPlace(temp, file, replace.mode !== undefined);
   } catch (error) {
     try {
       unlinkSync(temp);
@@ -369,6 +366,34 @@ function writeToFile(file: string, chunks: Iterable<string>): void {
       // Already gone: the error that matters is the one being thrown.
     }
     throw error;
+  }
+}
+
+/**
+ * Gives the whole new report (`temp`) FILE's name. An existing FILE is first moved aside to a free name,
+ * not replaced by the rename: on ext4 a rename over a file forces the new file's blocks out to disk
+ * (auto_da_alloc), which for a report of a hundred megabytes takes longer than writing it, while a
+ * rename to a free name does not. Should the new report not take FILE's name, the old one gets it
+ * back; FILE is missing only between the two renames.
+ */
+function moveIntoPlace(temp: string, file: string, exists: boolean): void {
+  if (!exists) return renameSync(temp, file);
+  const aside = `${temp}.old`;
+  renameSync(file, aside);
+  try {
+    renameSync(temp, file);
+  } catch (error) {
+    try {
+      renameSync(aside, file);
+    } catch {
+      // The old report stays under its hidden name; the error that matters is the one being thrown.
+    }
+    throw error;
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    // The new report is in place; a leftover hidden copy of the old one is no reason to fail the run.
   }
 }
 

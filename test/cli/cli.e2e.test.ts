@@ -316,6 +316,23 @@ describe('ssm-ssh-audit --output when writing fails', () => {
     expect(readdirSync(dir)).toEqual(['report.json']);
   });
 
+  it('gives the previous report its name back, and leaves no other file, when the new one cannot take it', () => {
+    // Given a previous report (the text one) in a directory of its own
+    const dir = freshDirectory('new-name-fails');
+    const out = join(dir, 'report.json');
+    expect(run(['--input', EXAMPLE, '--output', out]).code).toBe(0);
+    const previous = readFileSync(out);
+    // When the whole JSON report is written, but renaming it to report.json fails (EIO)
+    const result = runOnFaultyDisk(['--input', EXAMPLE, '--format', 'json', '--output', out], {
+      FAULTY_DISK_NEW_NAME_FAILS: out,
+    });
+    // Then it fails with exit code 2 and one line, and the previous report is there as it was, alone
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`ssm-ssh-audit: --output ${out}: cannot be written (EIO)\n`);
+    expect(readFileSync(out).equals(previous)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
   it('leaves no file at all when the disk fills up while a first report is written', () => {
     // Given a directory with no report yet
     const dir = freshDirectory('full-disk-first');

@@ -11,6 +11,8 @@
  *   seen, in order, as JSON.
  * - FAULTY_DISK_READ_ONLY_DIR=DIR: DIR refuses new names as a directory we may not write does (EACCES
  *   to create, remove or rename a file in it), while its files can still be written.
+ * - FAULTY_DISK_NEW_NAME_FAILS=FILE: renaming the new report (a .tmp file) to FILE fails with EIO, as
+ *   on a disk that turns read-only or fails in between; other renames, to FILE or not, work.
  */
 const fs = require('node:fs');
 const { dirname, resolve } = require('node:path');
@@ -18,9 +20,10 @@ const { dirname, resolve } = require('node:path');
 const { writeSync, openSync, unlinkSync, renameSync, existsSync, readFileSync } = fs;
 
 function failure(code, syscall, path) {
-  const messages = { ENOSPC: 'no space left on device', EACCES: 'permission denied' };
+  const messages = { ENOSPC: 'no space left on device', EACCES: 'permission denied', EIO: 'i/o error' };
+  const errnos = { ENOSPC: -28, EACCES: -13, EIO: -5 };
   const error = new Error(`${code}: ${messages[code]}, ${syscall}${path ? ` '${path}'` : ''}`);
-  return Object.assign(error, { code, syscall, errno: code === 'ENOSPC' ? -28 : -13, path });
+  return Object.assign(error, { code, syscall, errno: errnos[code], path });
 }
 
 let room = process.env.FAULTY_DISK_ROOM === undefined ? Infinity : Number(process.env.FAULTY_DISK_ROOM);
@@ -61,7 +64,11 @@ fs.unlinkSync = function faultyUnlinkSync(path) {
   if (inReadOnlyDir(path)) throw failure('EACCES', 'unlink', path);
   return unlinkSync.call(fs, path);
 };
+const newNameFails =
+  process.env.FAULTY_DISK_NEW_NAME_FAILS && resolve(process.env.FAULTY_DISK_NEW_NAME_FAILS);
 fs.renameSync = function faultyRenameSync(from, to) {
   if (inReadOnlyDir(from) || inReadOnlyDir(to)) throw failure('EACCES', 'rename', from);
+  if (newNameFails && resolve(String(to)) === newNameFails && String(from).endsWith('.tmp'))
+    throw failure('EIO', 'rename', from);
   return renameSync.call(fs, from, to);
 };
