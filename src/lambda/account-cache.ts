@@ -16,15 +16,17 @@ import type { AuditedAccount, ConfigRuleDependencies } from './config-rule';
  * The rules it keeps:
  * - only change notifications use the cached account; a periodic run always reads the account afresh,
  *   and what it read replaces the cache;
- * - the time to live counts from when the account was read, not from the last item folded in: items
- *   keep IAM and the inventory current, but instance tags, ping status, the activation tier and the
- *   session preferences and documents change without a notification, and only a new read sees them;
+ * - the time to live counts from when the account was read, not from the last item folded in: with
+ *   one container (reserved concurrency 1) the items keep IAM and the inventory current, but instance
+ *   tags, ping status, the activation tier and the session preferences and documents change without a
+ *   notification, and only a new read sees them; with several containers, each sees only the items it
+ *   runs, so a change another container ran is seen at the next read (README);
  * - an account whose audit was incomplete (a gap: something unread or unreadable) is never kept, and an
  *   incomplete audit of the cached account drops it: the failed invocation is retried, and the retry
  *   must read the account again rather than fail on the same data;
- * - an item older than one already folded in for the same resource (a retried invocation, or two
- *   notifications delivered out of order) is evaluated, but not folded: it would put back the older
- *   state;
+ * - an item captured before the account was read, or older than one already folded in for the same
+ *   resource (a retried invocation, or two notifications delivered out of order), is evaluated, but not
+ *   folded: it would put back an older state;
  * - deletions are not folded: a deleted principal or instance stays in the cached account until the next
  *   read. That errs towards findings (a deleted role still reaches its instances), where removing an
  *   instance whose inventory alone was deleted could post a principal COMPLIANT.
@@ -100,8 +102,10 @@ export class AccountCache {
         if (audited.trigger === 'ScheduledNotification') return keep(audited.snapshot);
         const key = `${audited.resourceType}/${audited.resourceId}`;
         const captured = audited.capturedAt.getTime();
-        if (captured < (this.#newestItem.get(key) ?? -Infinity)) {
-          // An older state of a resource already folded in: keep the account as it was before this item.
+        // An item captured before the account was read is already in it, or older than what is: a late
+        // delivery (Lambda retries a throttled event for hours) would put back a state the read has
+        // superseded. Nor is an item older than one already folded in for the same resource folded.
+        if (captured < readAt || captured < (this.#newestItem.get(key) ?? -Infinity)) {
           return keep(audited.before, 'stored without this older item');
         }
         if (ttlMs > 0) this.#newestItem.set(key, captured);

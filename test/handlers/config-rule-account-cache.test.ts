@@ -281,6 +281,26 @@ describe('change notifications in one container', () => {
   });
 });
 
+describe('an item captured before the account was read', () => {
+  it('is evaluated, but not folded into the cached account, which already holds a newer state', async () => {
+    // Given: a container that reads the account at 11:00, where OpsAdmin has AdministratorAccess, and
+    // OpsAdmin's item from 10:15, without it, delivered late (a retried, throttled event)
+    const time = clock(Date.parse('2026-03-17T11:00:00Z'));
+    const invoke = container({ now: time.now });
+
+    // When: the agent upgrade is read against the account, then the late item, then the upgrade again
+    await invoke(configEvent('inventory-change-agent-upgraded'));
+    await invoke(configEvent('role-change-opsadmin-admin-removed'));
+    await invoke(configEvent('inventory-change-agent-upgraded'));
+
+    // Then: the late item is evaluated as it stands (OpsAdmin COMPLIANT, at its own capture time)
+    expect(evaluationOf(roleId('OpsAdmin'))?.ComplianceType).toBe('COMPLIANT');
+    // And: the cached account keeps what was read after it: OpsAdmin still reaches the instance
+    expect(reads()).toBe(1);
+    expect(reachOfBatchLegacy()).toBe(baselineReach);
+  });
+});
+
 describe('a deleted resource in a container with a cached account', () => {
   it('is answered without reading the account, and stays in the cached account (it errs towards findings)', async () => {
     // Given: a notification cached the account; then OpsAdmin, which reaches every instance, is deleted
