@@ -106,7 +106,7 @@ export class AccountCache {
         // delivery (Lambda retries a throttled event for hours) would put back a state the read has
         // superseded. Nor is an item older than one already folded in for the same resource folded.
         if (captured < readAt || captured < (this.#newestItem.get(key) ?? -Infinity)) {
-          return keep(audited.before, 'stored without this older item');
+          return keep(audited.before, 'stored without this item');
         }
         if (ttlMs > 0) this.#newestItem.set(key, captured);
         keep(audited.snapshot);
@@ -116,7 +116,7 @@ export class AccountCache {
   }
 }
 
-type CacheOutcome = 'stored' | 'stored without this older item' | 'dropped' | 'empty' | 'unchanged' | 'off';
+type CacheOutcome = 'stored' | 'stored without this item' | 'dropped' | 'empty' | 'unchanged' | 'off';
 
 /** How one invocation got its account, and what became of the cache, as the handler logs it. */
 export interface AccountCacheReport {
@@ -126,7 +126,8 @@ export interface AccountCacheReport {
   readonly ageSeconds?: number;
   /**
    * What is cached after the run: `stored`, this run's account with its item folded in (`stored without
-   * this older item`: without it); `dropped`, nothing, as the audit was incomplete; `empty`, nothing, as
+   * this item`: as read or cached, for an item captured before the read, which the account already
+   * holds, or older than one folded in); `dropped`, nothing, as the audit was incomplete; `empty`, nothing, as
    * the run read the account and failed before its audit; `unchanged`, what was cached before (a
    * deletion or an item out of scope); `off`, nothing, the time to live is 0.
    */
