@@ -23,19 +23,25 @@ import type { AuditedAccount, ConfigRuleDependencies } from './config-rule';
  *   runs, so a change another container ran is seen at the next read (README);
  * - an account whose audit was incomplete (a gap: something unread or unreadable) is never kept, and an
  *   incomplete audit of the cached account drops it: the failed invocation is retried, and the retry
- *   must read the account again rather than fail on the same data;
+ *   must read the account again rather than fail on the same data (an inventory notification audits
+ *   its instance alone, so a gap of another instance's does not count there: an IAM notification's
+ *   audit meets it, fails and drops the account);
  * - an item captured before the account was read, or older than one already folded in for the same
  *   resource (a retried invocation, or two notifications delivered out of order), is evaluated, but not
- *   folded: it would put back an older state;
+ *   folded: it would put back an older state; one captured while the account was being read drops it,
+ *   as nothing says whether the read saw that state or a newer one;
  * - deletions are not folded: a deleted principal or instance stays in the cached account until the next
  *   read. That errs towards findings (a deleted role still reaches its instances), where removing an
  *   instance whose inventory alone was deleted could post a principal COMPLIANT.
  *
- * One container runs one invocation at a time, so the cache needs no locking. It lives in the handler's
+ * One container runs one invocation at a time, so the cache needs no locking. Reserved concurrency 1
+ * runs one invocation at a time, but Lambda does not promise one container: one that was frozen and
+ * comes back lacks what another folded meanwhile, for at most the time to live. It lives in the handler's
  * closure (createConfigRuleHandler), never at module level.
  */
 export class AccountCache {
-  #entry: { readonly snapshot: AccountSnapshot; readonly readAt: number } | undefined;
+  #entry:
+    { readonly snapshot: AccountSnapshot; readonly readAt: number; readonly readDoneAt: number } | undefined;
   /** Per resource (`type/id`), the capture time of the newest item folded in, in ms. */
   readonly #newestItem = new Map<string, number>();
   readonly #now: () => number;
@@ -61,7 +67,10 @@ export class AccountCache {
       account: 'not read',
       cache: ttlMs > 0 ? 'unchanged' : 'off',
     };
+    // When the account this run uses was read: the read takes tens of seconds in a large account, and a
+    // resource may have been read before or after a change captured in between.
     let readAt = 0;
+    let readDoneAt = 0;
 
     const readAfresh = async (): Promise<AccountSnapshot> => {
       // Dropped before reading: holding the old account while the new one is read would double the peak.
@@ -69,13 +78,14 @@ export class AccountCache {
       if (ttlMs > 0) report.cache = 'empty';
       readAt = this.#now();
       const snapshot = await read();
+      readDoneAt = this.#now();
       report.account = 'read';
       return snapshot;
     };
 
     const keep = (snapshot: AccountSnapshot, outcome: CacheOutcome = 'stored') => {
       if (ttlMs <= 0) return;
-      this.#entry = { snapshot, readAt };
+      this.#entry = { snapshot, readAt, readDoneAt };
       report.cache = outcome;
     };
     const drop = () => {
@@ -91,6 +101,7 @@ export class AccountCache {
         const age = entry ? this.#now() - entry.readAt : undefined;
         if (ttlMs > 0 && entry && age !== undefined && age < ttlMs) {
           readAt = entry.readAt;
+          readDoneAt = entry.readDoneAt;
           report.account = 'cached';
           report.ageSeconds = Math.round(age / 1000);
           return entry.snapshot;
@@ -108,6 +119,10 @@ export class AccountCache {
         if (captured < readAt || captured < (this.#newestItem.get(key) ?? -Infinity)) {
           return keep(audited.before, 'stored without this item');
         }
+        // Captured while the account was being read: the read may hold this state or a newer one, and
+        // nothing says which. Folding it could put back an older state, keeping the account without it
+        // could miss it: the next run reads the account again.
+        if (captured < readDoneAt) return drop();
         if (ttlMs > 0) this.#newestItem.set(key, captured);
         keep(audited.snapshot);
       },
@@ -127,7 +142,8 @@ export interface AccountCacheReport {
   /**
    * What is cached after the run: `stored`, this run's account with its item folded in (`stored without
    * this item`: as read or cached, for an item captured before the read, which the account already
-   * holds, or older than one folded in); `dropped`, nothing, as the audit was incomplete; `empty`, nothing, as
+   * holds, or older than one folded in); `dropped`, nothing, as the audit was incomplete or the item
+   * was captured while the account was being read; `empty`, nothing, as
    * the run read the account and failed before its audit; `unchanged`, what was cached before (a
    * deletion or an item out of scope); `off`, nothing, the time to live is 0.
    */
