@@ -75,7 +75,11 @@ export function audit(
     targets,
     distinctPolicies,
     START_SESSION,
-    (i) => `${representative.includes(i) ? 'R' : ''}${i.sshCapable ? 1 : 0}${isExempt(i) ? 1 : 0}`,
+    // Whether its tags were read too: a tag condition is undetermined alike on an instance whose tags
+    // were not read and on one whose tag keys differ only in case, but only on the first may some tags
+    // allow the request outright (classTagsUnread, read off each class's representative).
+    (i) =>
+      `${representative.includes(i) ? 'R' : ''}${i.sshCapable ? 1 : 0}${isExempt(i) ? 1 : 0}${i.tags === undefined ? 'u' : ''}`,
   );
   const classExempt = classes.map((c) => isExempt(c.representative));
   const classCapable = classes.map(

@@ -535,6 +535,55 @@ describe('instance tags whose keys differ only in case on one instance', () => {
   );
 });
 
+describe('instance classes on hybrid nodes whose tag is unknown, one for want of its tags', () => {
+  it.each([
+    ['mi-1', 'mi-2'],
+    ['mi-2', 'mi-1'],
+  ])('keep apart a node whose tags were not read, listed as %s, %s', (first, second) => {
+    // Given mi-1, whose tags were not read, and mi-2, tagged env=prod and Env=dev (so IAM's
+    // ssm:resourceTag/env is unknown on it too), and a grant on every node, denied where env is not prod
+    const tag = (Key: string, Value: string) => ({
+      Key,
+      Value,
+      ResourceId: 'mi-2',
+      ResourceType: 'managed-instance',
+    });
+    const s = taggedInstances(
+      [first, second],
+      [tag('env', 'prod'), tag('Env', 'dev')],
+      {
+        RoleDetailList: [
+          opsWith([
+            sshOn('nodes', 'arn:aws:ssm:*:*:managed-instance/*'),
+            {
+              PolicyName: 'prod',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Deny',
+                    Action: 'ssm:StartSession',
+                    Resource: 'arn:aws:ssm:*:*:managed-instance/*',
+                    Condition: { StringNotEquals: { 'ssm:resourceTag/env': 'prod' } },
+                  },
+                ],
+              },
+            },
+          ]),
+        ],
+      },
+      ['mi-2'],
+    );
+    // When the account is audited, conditional access accepted
+    const report = audit(s, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation: false });
+    // Then access is conditional on both, but only on mi-1 may some tags allow it outright (fail
+    // closed): whichever is listed first, mi-1 is exposed and mi-2 is not
+    const of = (id: string) => report.instances.find((i) => i.instanceId === id);
+    expect(of('mi-1')).toMatchObject({ compliance: 'NON_COMPLIANT', exposedTo: 1 });
+    expect(of('mi-2')).toMatchObject({ compliance: 'COMPLIANT', exposedTo: 0 });
+  });
+});
+
 describe('instance classes on instances each named by a literal ARN of its own', () => {
   it.each([
     ['i-1', 'i-2'],
