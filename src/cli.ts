@@ -386,7 +386,8 @@ function moveIntoPlace(temp: string, file: string, exists: boolean): void {
     try {
       renameSync(aside, file);
     } catch {
-      // The old report stays under its hidden name; the error that matters is the one being thrown.
+      // The old report stays under its hidden name: the error says where, so that it is not lost.
+      Object.assign(error as object, { previousReportAt: aside });
     }
     throw error;
   }
@@ -504,8 +505,11 @@ async function runAudit(options: AuditOptions): Promise<number> {
     try {
       writeToFile(options.output as string, chunks);
     } catch (cause) {
+      // Where the previous report was left, when it could not get FILE's name back (see moveIntoPlace).
+      const kept = (cause as { previousReportAt?: string }).previousReportAt;
       throw new OutputError(
-        `--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})`,
+        `--output ${options.output}: cannot be written (${(cause as NodeJS.ErrnoException).code ?? cause})` +
+          (kept ? `; the previous report is at ${kept}` : ''),
         { cause },
       );
     }

@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { BIN, EXAMPLE, ROOT, runCli } from './run-cli';
 
 /**
@@ -331,6 +331,26 @@ describe('ssm-ssh-audit --output when writing fails', () => {
     expect(result.stderr).toBe(`ssm-ssh-audit: --output ${out}: cannot be written (EIO)\n`);
     expect(readFileSync(out).equals(previous)).toBe(true);
     expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  it('says where the previous report is when it cannot get its name back either', () => {
+    // Given a previous report (the text one) in a directory of its own
+    const dir = freshDirectory('name-fails');
+    const out = join(dir, 'report.json');
+    expect(run(['--input', EXAMPLE, '--output', out]).code).toBe(0);
+    const previous = readFileSync(out);
+    // When the whole JSON report is written, but no rename to report.json works (EIO)
+    const result = runOnFaultyDisk(['--input', EXAMPLE, '--format', 'json', '--output', out], {
+      FAULTY_DISK_NAME_FAILS: out,
+    });
+    // Then it fails with exit code 2 and one line naming the hidden file that holds the previous report
+    expect(result.code).toBe(2);
+    const prefix = `ssm-ssh-audit: --output ${out}: cannot be written (EIO); the previous report is at `;
+    expect(result.stderr.startsWith(prefix)).toBe(true);
+    const kept = result.stderr.slice(prefix.length).trimEnd();
+    expect(readFileSync(kept).equals(previous)).toBe(true);
+    // And nothing else is left: the new report's file is removed
+    expect(readdirSync(dir)).toEqual([basename(kept)]);
   });
 
   it('leaves no file at all when the disk fills up while a first report is written', () => {

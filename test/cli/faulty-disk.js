@@ -13,6 +13,7 @@
  *   to create, remove or rename a file in it), while its files can still be written.
  * - FAULTY_DISK_NEW_NAME_FAILS=FILE: renaming the new report (a .tmp file) to FILE fails with EIO, as
  *   on a disk that turns read-only or fails in between; other renames, to FILE or not, work.
+ * - FAULTY_DISK_NAME_FAILS=FILE: every rename to FILE fails with EIO.
  */
 const fs = require('node:fs');
 const { dirname, resolve } = require('node:path');
@@ -66,9 +67,11 @@ fs.unlinkSync = function faultyUnlinkSync(path) {
 };
 const newNameFails =
   process.env.FAULTY_DISK_NEW_NAME_FAILS && resolve(process.env.FAULTY_DISK_NEW_NAME_FAILS);
+const nameFails = process.env.FAULTY_DISK_NAME_FAILS && resolve(process.env.FAULTY_DISK_NAME_FAILS);
 fs.renameSync = function faultyRenameSync(from, to) {
   if (inReadOnlyDir(from) || inReadOnlyDir(to)) throw failure('EACCES', 'rename', from);
   if (newNameFails && resolve(String(to)) === newNameFails && String(from).endsWith('.tmp'))
     throw failure('EIO', 'rename', from);
+  if (nameFails && resolve(String(to)) === nameFails) throw failure('EIO', 'rename', from);
   return renameSync.call(fs, from, to);
 };
