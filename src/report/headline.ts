@@ -56,15 +56,18 @@ export function statementToFix(
 ): string | undefined {
   const found = reasonsToFix(p, document);
   if (!found) return undefined;
-  const also = found.also.map(
-    (r) => `; also conditional on ${dependsOn(r).join(', ')} (${statementName(r)} of ${r.policyName})`,
+  const also = found.also.map((r) =>
+    r.decision === 'allowed'
+      ? `; also allowed by ${statementName(r)} of ${r.policyName}`
+      : `; also conditional on ${dependsOn(r).join(', ')} (${statementName(r)} of ${r.policyName})`,
   );
   return `${found.lead.message}${also.join('')}`;
 }
 
 /**
- * The reasons behind statementToFix: the statement to change (`lead`), and for conditional access the
- * other statements whose conditions decide it too (`also`). For the Config annotation, which has room
+ * The reasons behind statementToFix: the statement to change (`lead`), and the others that must change
+ * with it (`also`): for access allowed outright, the other Allows of the same request; for conditional
+ * access, the other statements whose conditions decide it too. For the Config annotation, which has room
  * for one statement only.
  */
 export function reasonsToFix(
@@ -81,7 +84,19 @@ export function reasonsToFix(
   const grant = reasons.find(
     (r) => r.effect === 'Allow' && r.decision === 'allowed' && accessOn(r) === 'allowed',
   );
-  if (grant) return { lead: grant, also: [] };
+  if (grant) {
+    // Every other statement that allows the same request outright must change too, or it still grants.
+    const named = new Set([statementKey(grant)]);
+    const also: Reason[] = [];
+    for (const r of reasons) {
+      const key = statementKey(r);
+      if (named.has(key) || r.effect !== 'Allow' || r.decision !== 'allowed') continue;
+      if (r.resource !== grant.resource || r.resourceArn !== grant.resourceArn) continue;
+      named.add(key);
+      also.push(r);
+    }
+    return { lead: grant, also };
+  }
 
   // Every Deny in a conditional decision is conditional (an unconditional one would deny), and so is
   // every Allow that carries undetermined keys or patterns; an Allow without them grants outright

@@ -79,6 +79,17 @@ describe('the statement to change', () => {
       { names: /^statement "OwnInstance" .*\$\{aws:PrincipalTag\/instance\}/, notNames: /"Document"/ },
     ],
     [
+      'two Allows of the SSH document and of instances: the first, and that the other allows it too',
+      [
+        ALLOW_ALL,
+        { Sid: 'Ssh', Effect: 'Allow', Action: 'ssm:StartSession', Resource: [SSH_DOCUMENT, INSTANCES] },
+      ],
+      {
+        names:
+          /^statement "Everything" .* allows ssm:StartSession on .*AWS-StartSSHSession; also allowed by statement "Ssh" of Sessions$/,
+      },
+    ],
+    [
       'an Allow of everything and a Deny of the SSH document: the Allow of a port-forwarding document',
       [ALLOW_ALL, { Sid: 'NoSsh', Effect: 'Deny', Action: 'ssm:StartSession', Resource: SSH_DOCUMENT }],
       {
