@@ -85,13 +85,16 @@ export function reasonsToFix(
     (r) => r.effect === 'Allow' && r.decision === 'allowed' && accessOn(r) === 'allowed',
   );
   if (grant) {
-    // Every other statement that allows the same request outright must change too, or it still grants.
+    // Every other statement of the same layer that allows the same request outright must change too, or
+    // it still grants. An Allow of another layer (a permissions boundary beside an identity policy) is
+    // no second grant: the request needs both layers, so changing the lead alone ends it.
     const named = new Set([statementKey(grant)]);
     const also: Reason[] = [];
     for (const r of reasons) {
       const key = statementKey(r);
       if (named.has(key) || r.effect !== 'Allow' || r.decision !== 'allowed') continue;
-      if (r.resource !== grant.resource || r.resourceArn !== grant.resourceArn) continue;
+      if (r.resource !== grant.resource || r.resourceArn !== grant.resourceArn || r.layer !== grant.layer)
+        continue;
       named.add(key);
       also.push(r);
     }

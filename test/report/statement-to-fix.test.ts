@@ -1,6 +1,14 @@
 import { statementToFix } from '../../src/report/headline';
 import { renderText } from '../../src/report/render-text';
-import { auditOneRole, DENY_WITHOUT_MFA } from '../rules/one-role-account';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../src/config/compliance-policy';
+import { audit } from '../../src/rules/audit';
+import {
+  ADMINISTRATOR_ACCESS_POLICY,
+  auditOneRole,
+  DENY_WITHOUT_MFA,
+  oneInstanceAccount,
+  roleDetail,
+} from '../rules/one-role-account';
 
 /**
  * The "change:" line of the text, markdown and HTML reports names the statement a person should change.
@@ -111,6 +119,36 @@ describe('the statement to change', () => {
     expect(line).toMatch(names);
     if (notNames) expect(line).not.toMatch(notNames);
     expect(text).toContain(`      change: ${line}\n`);
+  });
+
+  it("names no boundary's Allow as a second grant: changing the identity policy's Allow ends the access", () => {
+    // Given the role ops, allowed everything inline, with AdministratorAccess as its permissions boundary
+    const report = audit(
+      oneInstanceAccount({
+        Policies: [ADMINISTRATOR_ACCESS_POLICY],
+        RoleDetailList: [
+          {
+            ...roleDetail('ops', 'AROAEXAMPLEOPS'),
+            RolePolicyList: [
+              { PolicyName: 'Sessions', PolicyDocument: { Version: '2012-10-17', Statement: [ALLOW_ALL] } },
+            ],
+            PermissionsBoundary: {
+              PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+              PermissionsBoundaryArn: ADMINISTRATOR_ACCESS_POLICY.Arn,
+            },
+          },
+        ],
+      }),
+      DEFAULT_COMPLIANCE_POLICY,
+    );
+    const principal = report.principals[0]!;
+    // (the boundary's Allow is among the reasons: the request needs it too)
+    expect(principal.reasons.some((r) => r.layer === 'boundary' && r.effect === 'Allow')).toBe(true);
+
+    // When the statement to change is named, then it is the inline Allow alone
+    expect(statementToFix(principal)).toMatch(
+      /^statement "Everything" of inline policy Sessions .*AWS-StartSSHSession$/,
+    );
   });
 
   it('is what the SSH finding calls deciding, for SSH that a conditional Deny makes conditional', () => {
