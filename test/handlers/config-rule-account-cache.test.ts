@@ -27,6 +27,7 @@ import {
   EXAMPLE_ACCOUNT,
   lambdaContext,
   readJson,
+  roleChangeEvent,
   silentLogger,
   type Json,
 } from './support';
@@ -184,22 +185,10 @@ describe('change notifications in one container', () => {
   it('fold every item in: three notifications, one read, the third sees both earlier changes', async () => {
     // Given: one container, and a role item that gives a new role AdministratorAccess
     const invoke = container();
-    const newAdmin = configEvent('role-change-opsadmin-admin-removed');
-    const invoking = JSON.parse(newAdmin.invokingEvent as string) as Json;
-    const item = invoking.configurationItem as Json;
     const role = extraAdmin('IncidentResponder');
-    Object.assign(item, { resourceId: role.RoleId, resourceName: role.RoleName, ARN: role.Arn });
-    item.configuration = {
-      ...(item.configuration as Json),
-      roleName: role.RoleName,
-      roleId: role.RoleId,
-      arn: role.Arn,
-      rolePolicyList: [],
-      attachedManagedPolicies: [
-        { policyName: 'AdministratorAccess', policyArn: ADMINISTRATOR_ACCESS.PolicyArn },
-      ],
-    };
-    newAdmin.invokingEvent = JSON.stringify(invoking);
+    const newAdmin = roleChangeEvent(role, {
+      attached: [{ policyName: 'AdministratorAccess', policyArn: ADMINISTRATOR_ACCESS.PolicyArn }],
+    });
 
     // When: OpsAdmin loses its access, IncidentResponder is created with it, then the agent is upgraded
     await invoke(configEvent('role-change-opsadmin-admin-removed'));

@@ -27,6 +27,7 @@ import {
   exampleAccountWithGeneratedAdmins,
   lambdaContext,
   readJson,
+  roleChangeEvent,
   silentLogger,
   type Json,
 } from './support';
@@ -452,9 +453,6 @@ describe('change notifications', () => {
       (r) => r.RoleName === 'DevSessionRole',
     )!;
     // And: its item after the tag condition was dropped: SSH to every instance in the account
-    const event = configEvent('role-change-opsadmin-admin-removed');
-    const invoking = invokingEventOf(event);
-    const item = invoking.configurationItem as Json;
     const document = {
       Version: '2012-10-17',
       Statement: [
@@ -468,19 +466,8 @@ describe('change notifications', () => {
         },
       ],
     };
-    Object.assign(item, { resourceId: role.RoleId, resourceName: role.RoleName, ARN: role.Arn });
-    item.configuration = {
-      ...(item.configuration as Json),
-      roleName: role.RoleName,
-      roleId: role.RoleId,
-      arn: role.Arn,
-      rolePolicyList: [
-        { policyName: 'DevInstancesSSH', policyDocument: encodeURIComponent(JSON.stringify(document)) },
-      ],
-      attachedManagedPolicies: [],
-      tags: [],
-    };
-    event.invokingEvent = JSON.stringify(invoking);
+    const event = roleChangeEvent(role, { inline: [{ policyName: 'DevInstancesSSH', document }] });
+    const item = invokingEventOf(event).configurationItem as Json;
 
     // When
     await handlerFor(dir)(event);

@@ -46,6 +46,37 @@ export const silentLogger = () => new Logger({ serviceName: 'ssm-ssh-audit-test'
 // Snapshot directories derived from the example account
 
 /** Copies examples/account to `dir` and returns `dir`. */
+/**
+ * A role's ConfigurationItemChangeNotification: the fixture role-change-opsadmin-admin-removed, moved to
+ * `role` (its item's resource id, name and ARN, and the role in its configuration) with these inline
+ * policies (policy documents URL-encoded, as Config gives them) and attached managed policies.
+ */
+export function roleChangeEvent(
+  role: { RoleName: string; RoleId: string; Arn: string },
+  policies: {
+    inline?: readonly { policyName: string; document: object }[];
+    attached?: readonly { policyName: string; policyArn: string }[];
+  },
+): Json {
+  const event = configEvent('role-change-opsadmin-admin-removed');
+  const invoking = JSON.parse(event.invokingEvent as string) as Json;
+  const item = invoking.configurationItem as Json;
+  Object.assign(item, { resourceId: role.RoleId, resourceName: role.RoleName, ARN: role.Arn });
+  item.configuration = {
+    ...(item.configuration as Json),
+    roleName: role.RoleName,
+    roleId: role.RoleId,
+    arn: role.Arn,
+    rolePolicyList: (policies.inline ?? []).map((p) => ({
+      policyName: p.policyName,
+      policyDocument: encodeURIComponent(JSON.stringify(p.document)),
+    })),
+    attachedManagedPolicies: policies.attached ?? [],
+    tags: [],
+  };
+  return { ...event, invokingEvent: JSON.stringify(invoking) };
+}
+
 export function copyOfExampleAccount(dir: string): string {
   cpSync(EXAMPLE_ACCOUNT, dir, { recursive: true });
   return dir;
