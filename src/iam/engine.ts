@@ -7,6 +7,7 @@ import type {
   PatternList,
   PolicyParseResult,
 } from './policy-document';
+import { statementName } from '../util/statement-name';
 import type { Writable } from '../util/writable';
 import { PolicyDocumentError } from './errors';
 import type { CompiledPattern, Reading } from './pattern';
@@ -251,7 +252,7 @@ interface LayerOutcome {
 
 /** Why a statement's answer is not known: the readings of the IAM User Guide it falls between. */
 function undocumentedReading(origin: PolicyOrigin, statement: CompiledStatement): PolicyDocumentError {
-  const name = statement.sid !== undefined ? `statement "${statement.sid}"` : `statement #${statement.index}`;
+  const name = statementName(statement.sid, statement.index);
   const list = statement.resources;
   const what = list.patterns
     .filter((p) => readsTwoWays(list, p))

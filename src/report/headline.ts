@@ -1,3 +1,4 @@
+import { statementName } from '../util/statement-name';
 import type { Access, AuditReport, PrincipalReport, Reason } from './types';
 
 /** One line with the counts that matter, for a terminal, an email subject or a ticket title. */
@@ -15,11 +16,6 @@ export function accessSummary(p: PrincipalReport): string {
   const ssh =
     p.sshOverSessionManager === 'denied' ? 'SSH denied' : `SSH ${p.sshOverSessionManager} (${reach})`;
   return `${ssh}; port forwarding ${p.portForwarding}`;
-}
-
-/** How a reason's message names its statement: `statement "Sid"`, or `statement #2` without a Sid. */
-function statementName(r: Reason): string {
-  return r.sid !== undefined ? `statement "${r.sid}"` : `statement #${r.statementIndex ?? '?'}`;
 }
 
 /** One statement, whichever resource of the request it was reached on. */
@@ -58,8 +54,8 @@ export function statementToFix(
   if (!found) return undefined;
   const also = found.also.map((r) =>
     r.decision === 'allowed'
-      ? `; also allowed by ${statementName(r)} of ${r.policyName}`
-      : `; also conditional on ${dependsOn(r).join(', ')} (${statementName(r)} of ${r.policyName})`,
+      ? `; also allowed by ${statementName(r.sid, r.statementIndex)} of ${r.policyName}`
+      : `; also conditional on ${dependsOn(r).join(', ')} (${statementName(r.sid, r.statementIndex)} of ${r.policyName})`,
   );
   return `${found.lead.message}${also.join('')}`;
 }

@@ -1,12 +1,9 @@
 import type { Decision, StatementRef } from '../iam';
 import type { Reason } from '../report/types';
+import { statementName } from '../util/statement-name';
 import type { Writable } from '../util/writable';
 import { UNLISTED_INSTANCES, type TargetDecision } from './session-access';
 import { UNLISTED_DOCUMENT } from './session-documents';
-
-function statementName(ref: StatementRef): string {
-  return ref.sid !== undefined ? `statement "${ref.sid}"` : `statement #${ref.index}`;
-}
 
 function where(ref: StatementRef): string {
   const layer = ref.layer === 'boundary' ? 'permissions boundary ' : ref.layer === 'scp' ? 'SCP ' : '';
@@ -61,7 +58,7 @@ function fromStatement(
   if (keys.length) reason.undeterminedKeys = keys;
   if (ref.conditional && ref.undeterminedPatterns?.length)
     reason.undeterminedPatterns = ref.undeterminedPatterns;
-  reason.message = `${statementName(ref)} of ${where(ref)} ${verb} ssm:StartSession on ${target}${when ? ` ${when}` : ''}`;
+  reason.message = `${statementName(ref.sid, ref.index)} of ${where(ref)} ${verb} ssm:StartSession on ${target}${when ? ` ${when}` : ''}`;
   return reason;
 }
 

@@ -2,6 +2,7 @@ import type { AttachedPolicy, Reading } from '../iam';
 import { NOTHING_KNOWN } from './statement-parts';
 import type { GuardrailReport } from '../report/types';
 import { firstFew } from '../util/first-few';
+import { statementName } from '../util/statement-name';
 import type { Rule } from './rule';
 import { START_SESSION } from './session-access';
 
@@ -87,10 +88,7 @@ function guardrailMessage(guardrail: GuardrailReport): string {
   const denies = guardrail.statements;
   if (!denies.length)
     return 'No attached policy explicitly denies ssm:StartSession on the AWS-StartSSHSession document.';
-  const names = denies.map(
-    (s) =>
-      `${s.sid !== undefined ? `statement "${s.sid}"` : `statement #${s.statementIndex}`} of ${s.policyName}`,
-  );
+  const names = denies.map((s) => `${statementName(s.sid, s.statementIndex)} of ${s.policyName}`);
   const which =
     denies.length === 1
       ? 'The only attached Deny of ssm:StartSession on the AWS-StartSSHSession document is conditional'

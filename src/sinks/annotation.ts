@@ -1,5 +1,6 @@
 import { exposureText } from '../report/exposure';
 import { reasonsToFix } from '../report/headline';
+import { statementName } from '../util/statement-name';
 import type { AuditReport, InstanceReport, PrincipalReport } from '../report/types';
 
 /** Config's limit, and the suffix every annotation ends with. */
@@ -21,9 +22,9 @@ function reasonText(p: PrincipalReport): string {
   const r = reasonsToFix(p)?.lead ?? p.reasons[0];
   if (!r) return '';
   if (!r.policyName || r.decision === 'unknown') return `: ${r.message}`;
-  const statement = r.sid !== undefined ? `"${r.sid}"` : `#${r.statementIndex ?? '?'}`;
+
   const layer = r.layer && r.layer !== 'identity' ? `${r.layer} ` : '';
-  return `: ${layer}${r.attachment ?? ''} policy ${r.policyName} statement ${statement} (${r.effect ?? r.decision})`;
+  return `: ${layer}${r.attachment ?? ''} policy ${r.policyName} ${statementName(r.sid, r.statementIndex)} (${r.effect ?? r.decision})`;
 }
 
 export function principalAnnotation(p: PrincipalReport): string {
