@@ -147,6 +147,15 @@ export function audit(
     return found;
   };
 
+  // The classes where access through a document is conditional, leaving out exempt ones.
+  const conditionalClasses = (d: DocumentAccess): number[] => {
+    const found: number[] = [];
+    d.perClass?.forEach((access, id) => {
+      if (access === 'conditional' && !classExempt[id]) found.push(id);
+    });
+    return found;
+  };
+
   // Every instance once, sorted by id, with its class: a reach list is a filter of this, no sorting.
   const classOf = new Map<ManagedInstance, number>();
   for (const c of classes) for (const m of c.members) classOf.set(m, c.id);
@@ -221,37 +230,32 @@ export function audit(
       for (const d of granted) {
         const found = derived(d);
         let classesViolating = found.violating;
-        // Conditional access the policy accepts, on instances whose tags were not read: a violation
-        // when some tags would allow it outright (fail closed), as `allowed` is once the tags are read.
-        if (found.conditionalOnUnreadTags.length && d.verdict === 'allowed') {
-          known ??= combineContexts(requestedRegion, p.context);
-          const context = known;
-          const byTags = found.conditionalOnUnreadTags.filter((id) =>
-            mayBeAllowedForSomeTags(pa.instanceDecision(id), context),
-          );
+        // Conditional access the policy accepts is a violation all the same where it is conditional for
+        // want of tags that were not read, an instance's or a customer document's, and some tags would
+        // allow it outright (fail closed), as `allowed` is once the tags are read: the decisions on the
+        // document and on the instance must each be allowed, outright or for some of its unread tags.
+        let candidates: readonly number[] = [];
+        // With the document allowed outright, the classes to ask about are derived once per array.
+        if (d.verdict === 'allowed') candidates = found.conditionalOnUnreadTags;
+        else if (
+          d.verdict === 'conditional' &&
+          d.document.tagsUnread === true &&
+          !policy.conditionalIsViolation &&
+          mayBeAllowedForSomeTags(d.decision, (known ??= combineContexts(requestedRegion, p.context)))
+        )
+          candidates = conditionalClasses(d);
+        if (candidates.length) {
+          const context = (known ??= combineContexts(requestedRegion, p.context));
+          const byTags = candidates.filter((id) => {
+            const instance = pa.instanceVerdicts[id];
+            return (
+              instance === 'allowed' ||
+              (instance === 'conditional' &&
+                classTagsUnread[id] === true &&
+                mayBeAllowedForSomeTags(pa.instanceDecision(id), context))
+            );
+          });
           if (byTags.length) classesViolating = [...classesViolating, ...byTags];
-        }
-        // The same for a customer document whose tags were not listed: where its decision is conditional
-        // and some tags of it would allow the request outright, the classes the instance decision
-        // allows, outright or for some tags of their own that were not read either, are violated.
-        if (d.verdict === 'conditional' && d.document.tagsUnread && !policy.conditionalIsViolation) {
-          known ??= combineContexts(requestedRegion, p.context);
-          const context = known;
-          if (mayBeAllowedForSomeTags(d.decision, context)) {
-            const byDocumentTags: number[] = [];
-            d.perClass?.forEach((access, id) => {
-              if (access !== 'conditional' || classExempt[id]) return;
-              const instance = pa.instanceVerdicts[id];
-              if (
-                instance === 'allowed' ||
-                (instance === 'conditional' &&
-                  classTagsUnread[id] &&
-                  mayBeAllowedForSomeTags(pa.instanceDecision(id), context))
-              )
-                byDocumentTags.push(id);
-            });
-            if (byDocumentTags.length) classesViolating = [...classesViolating, ...byDocumentTags];
-          }
         }
         if (classesViolating.length) {
           violating = true;
@@ -366,10 +370,11 @@ export function audit(
 /**
  * Whether a conditional decision on a resource whose tags were not read (an instance, or a customer
  * document) may be a definite Allow for some tags: every layer has an Allow that applies outright or
- * only under conditions and patterns that the resource's tags decide, and no Deny applies under conditions the tags cannot decide. A condition
- * or pattern is decided by the tags when it reads a tag, through its key (`ssm:resourceTag/Team`) or a
- * policy variable (`aws:PrincipalArn` equal to `${aws:ResourceTag/Owner}`, a Resource ending in
- * `${aws:ResourceTag/x}`), and everything else it reads is known for this principal (`known`):
+ * only under conditions and patterns that the resource's tags decide, and no Deny applies under
+ * conditions the tags cannot decide. A condition or pattern is decided by the tags when it reads a tag,
+ * through its key (`ssm:resourceTag/Team`) or a policy variable (`aws:PrincipalArn` equal to
+ * `${aws:ResourceTag/Owner}`, a Resource ending in `${aws:ResourceTag/x}`), and everything else it
+ * reads is known for this principal (`known`):
  * `"ssm:resourceTag/Team": "${aws:PrincipalTag/Team}"` is not, for a role whose session tags are
  * unknown, and `"aws:PrincipalTag/Team": "${ssm:resourceTag/Team}"` is, for a user whose tags are read;
  * nor is a condition that the tag's absence satisfies (`StringNotEquals`, `...IfExists`). A Deny that
