@@ -91,6 +91,15 @@ const sshWhere = (PolicyName: string, condition: object) => ({
   },
 });
 
+/**
+ * Two instances (or tag keys) in both orders: a classification that took the first member of a class
+ * for all of it would give the other its answer in one of them.
+ */
+const bothOrders = (a: string, b: string): [string, string][] => [
+  [a, b],
+  [b, a],
+];
+
 /** The role `ops` holding these inline policies. */
 const opsWith = (RolePolicyList: readonly object[]) => ({ ...OPS, RolePolicyList });
 
@@ -230,74 +239,71 @@ describe('instance classes on a pattern that AWS documents two readings of', () 
 });
 
 describe('instance classes on a tag key with a space, read through a policy variable', () => {
-  it.each([
-    ['i-1', 'i-2'],
-    ['i-2', 'i-1'],
-  ])('keeps instances whose "cost center" tags differ apart, listed as %s, %s', (first, second) => {
-    // Given alice tagged "cost center" = A, instances tagged A and B, and a grant on instances whose
-    // "cost center" tag is the principal's
-    const tag = (id: string) => ({
-      Key: 'cost center',
-      Value: id === 'i-1' ? 'A' : 'B',
-      ResourceId: id,
-      ResourceType: 'instance',
-    });
-    const s = taggedInstances([first, second], [tag(first), tag(second)], {
-      UserDetailList: [
-        {
-          UserName: 'alice',
-          UserId: 'AIDAEXAMPLEALICE',
-          Arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
-          Tags: [{ Key: 'cost center', Value: 'A' }],
-          UserPolicyList: [
-            sshWhere('by-cost-center', {
-              StringEquals: { 'aws:PrincipalTag/cost center': '${aws:ResourceTag/cost center}' },
-            }),
-          ],
-        },
-      ],
-    });
-    // Then she reaches i-1 only, as the per-instance evaluation says, whichever instance comes first
-    const alice = audit(s, DEFAULT_COMPLIANCE_POLICY).principals[0];
-    expect(alice?.sshReachableInstances).toEqual(['i-1']);
-    expect(alice?.sshReachableInstances).toEqual(
-      bruteForce(s).principals.get(`arn:aws:iam::${ACCOUNT}:user/alice`)?.sshReachableInstances,
-    );
-  });
+  it.each(bothOrders('i-1', 'i-2'))(
+    'keeps instances whose "cost center" tags differ apart, listed as %s, %s',
+    (first, second) => {
+      // Given alice tagged "cost center" = A, instances tagged A and B, and a grant on instances whose
+      // "cost center" tag is the principal's
+      const tag = (id: string) => ({
+        Key: 'cost center',
+        Value: id === 'i-1' ? 'A' : 'B',
+        ResourceId: id,
+        ResourceType: 'instance',
+      });
+      const s = taggedInstances([first, second], [tag(first), tag(second)], {
+        UserDetailList: [
+          {
+            UserName: 'alice',
+            UserId: 'AIDAEXAMPLEALICE',
+            Arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+            Tags: [{ Key: 'cost center', Value: 'A' }],
+            UserPolicyList: [
+              sshWhere('by-cost-center', {
+                StringEquals: { 'aws:PrincipalTag/cost center': '${aws:ResourceTag/cost center}' },
+              }),
+            ],
+          },
+        ],
+      });
+      // Then she reaches i-1 only, as the per-instance evaluation says, whichever instance comes first
+      const alice = audit(s, DEFAULT_COMPLIANCE_POLICY).principals[0];
+      expect(alice?.sshReachableInstances).toEqual(['i-1']);
+      expect(alice?.sshReachableInstances).toEqual(
+        bruteForce(s).principals.get(`arn:aws:iam::${ACCOUNT}:user/alice`)?.sshReachableInstances,
+      );
+    },
+  );
 });
 
 describe('instance classes on a tag condition whose ARN value AWS documents two readings of', () => {
-  it.each([
-    ['i-1', 'i-2'],
-    ['i-2', 'i-1'],
-  ])('keeps apart the instance only the broad reading matches, listed as %s, %s', (first, second) => {
-    // Given i-1 tagged with the role's ARN and i-2 with another value, and a grant on instances
-    // whose Owner tag is ArnLike a five-segment pattern: only if its region * runs past a colon does
-    // it match i-1's tag
-    const owner = (id: string) => ({
-      Key: 'Owner',
-      Value: id === 'i-1' ? `arn:aws:iam::${ACCOUNT}:role/ops` : 'nobody',
-      ResourceId: id,
-      ResourceType: 'instance',
-    });
-    const s = taggedInstances([first, second], [owner(first), owner(second)], {
-      RoleDetailList: [
-        opsWith([sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } })]),
-      ],
-    });
-    // Then SSH is unknown (i-1), as the per-instance evaluation says, whichever instance comes first
-    const expected = bruteForce(s).principals.get(OPS.Arn);
-    expect(expected?.sshOverSessionManager).toBe('unknown');
-    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
-    expect(reportAsBruteForce(report).principals.get(OPS.Arn)).toEqual(expected);
-  });
+  it.each(bothOrders('i-1', 'i-2'))(
+    'keeps apart the instance only the broad reading matches, listed as %s, %s',
+    (first, second) => {
+      // Given i-1 tagged with the role's ARN and i-2 with another value, and a grant on instances
+      // whose Owner tag is ArnLike a five-segment pattern: only if its region * runs past a colon does
+      // it match i-1's tag
+      const owner = (id: string) => ({
+        Key: 'Owner',
+        Value: id === 'i-1' ? `arn:aws:iam::${ACCOUNT}:role/ops` : 'nobody',
+        ResourceId: id,
+        ResourceType: 'instance',
+      });
+      const s = taggedInstances([first, second], [owner(first), owner(second)], {
+        RoleDetailList: [
+          opsWith([sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } })]),
+        ],
+      });
+      // Then SSH is unknown (i-1), as the per-instance evaluation says, whichever instance comes first
+      const expected = bruteForce(s).principals.get(OPS.Arn);
+      expect(expected?.sshOverSessionManager).toBe('unknown');
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      expect(reportAsBruteForce(report).principals.get(OPS.Arn)).toEqual(expected);
+    },
+  );
 });
 
 describe('instance classes on hybrid nodes whose tags were read and not read', () => {
-  it.each([
-    ['mi-1', 'mi-2'],
-    ['mi-2', 'mi-1'],
-  ])(
+  it.each(bothOrders('mi-1', 'mi-2'))(
     'keeps a node known to lack the tag apart from one whose tags are unknown, listed as %s, %s',
     (first, second) => {
       // Given mi-1 read and untagged (ManagedInstanceIds), mi-2 not read, mi-3 tagged Team=red, and a
@@ -409,10 +415,7 @@ describe('instance classes on a NotResource whose variable reads a tag', () => {
 });
 
 describe('instance classes on a tag variable before the resource segment', () => {
-  it.each([
-    ['i-1', 'i-2'],
-    ['i-2', 'i-1'],
-  ])(
+  it.each(bothOrders('i-1', 'i-2'))(
     'keeps the instance whose tag fills the region and account apart from the untagged one, listed as %s, %s',
     (first, second) => {
       // Given i-1 tagged loc = "us-east-1:111122223333" (a colon in the value) and i-2 untagged, and a
@@ -430,77 +433,74 @@ describe('instance classes on a tag variable before the resource segment', () =>
 });
 
 describe('instance classes on a variable pattern that only its broad reading lets match', () => {
-  it.each([
-    ['i-1', 'i-2'],
-    ['i-2', 'i-1'],
-  ])('keeps the instance named like the user apart from the other, listed as %s, %s', (first, second) => {
-    // Given a user named i-1 granted arn:aws:ec2:*:instance/${aws:username}, a five-segment pattern
-    // that matches no instance strictly, and matches i-1 only if its region * runs past a colon
-    const user = userNamedLikeI1([sshOn('by-name', 'arn:aws:ec2:*:instance/${aws:username}')]);
-    const s = taggedInstances([first, second], [], { UserDetailList: [user] });
-    // When the account is audited
-    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
-    // Then i-1 is exposed (the broad reading reaches it) and i-2 is not, as the per-instance evaluation
-    // says, whichever comes first: a class that held both would give one the other's answer
-    expect(Object.fromEntries(report.instances.map((i) => [i.instanceId, i.compliance]))).toEqual({
-      'i-1': 'NON_COMPLIANT',
-      'i-2': 'COMPLIANT',
-    });
-    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
-  });
+  it.each(bothOrders('i-1', 'i-2'))(
+    'keeps the instance named like the user apart from the other, listed as %s, %s',
+    (first, second) => {
+      // Given a user named i-1 granted arn:aws:ec2:*:instance/${aws:username}, a five-segment pattern
+      // that matches no instance strictly, and matches i-1 only if its region * runs past a colon
+      const user = userNamedLikeI1([sshOn('by-name', 'arn:aws:ec2:*:instance/${aws:username}')]);
+      const s = taggedInstances([first, second], [], { UserDetailList: [user] });
+      // When the account is audited
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      // Then i-1 is exposed (the broad reading reaches it) and i-2 is not, as the per-instance evaluation
+      // says, whichever comes first: a class that held both would give one the other's answer
+      expect(Object.fromEntries(report.instances.map((i) => [i.instanceId, i.compliance]))).toEqual({
+        'i-1': 'NON_COMPLIANT',
+        'i-2': 'COMPLIANT',
+      });
+      expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+    },
+  );
 });
 
 describe('instance classes on an ambiguous pattern that one instance matches strictly and another only broadly', () => {
-  it.each([
-    ['mi-1', 'i-1:ssm:x:1111'],
-    ['i-1:ssm:x:1111', 'mi-1'],
-  ])('keeps the strict match apart from the broad-only one, listed as %s, %s', (first, second) => {
-    // Given a grant on arn:*:ssm:*:1111*, whose partition * ends its segment: hybrid node mi-1
-    // (service ssm, account 1111…) matches it strictly; EC2 instance i-1:ssm:x:1111 matches it only if
-    // that * runs past colons (up to its id's ":ssm:", then region "x", then ":1111"); i-2 neither
-    const s = taggedInstances([first, second, 'i-2'], [], {
-      RoleDetailList: [opsWith([sshOn('short', 'arn:*:ssm:*:1111*')])],
-    });
-    // When the account is audited
-    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
-    // Then the role reaches mi-1 (allowed under both readings) but not i-1:ssm:x:1111 (unknown), as the
-    // per-instance evaluation says, whichever comes first: one class for both would give one of them
-    // the other's answer
-    expect(report.principals[0]?.sshReachableInstances).toEqual(['mi-1']);
-    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
-  });
+  it.each(bothOrders('mi-1', 'i-1:ssm:x:1111'))(
+    'keeps the strict match apart from the broad-only one, listed as %s, %s',
+    (first, second) => {
+      // Given a grant on arn:*:ssm:*:1111*, whose partition * ends its segment: hybrid node mi-1
+      // (service ssm, account 1111…) matches it strictly; EC2 instance i-1:ssm:x:1111 matches it only if
+      // that * runs past colons (up to its id's ":ssm:", then region "x", then ":1111"); i-2 neither
+      const s = taggedInstances([first, second, 'i-2'], [], {
+        RoleDetailList: [opsWith([sshOn('short', 'arn:*:ssm:*:1111*')])],
+      });
+      // When the account is audited
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      // Then the role reaches mi-1 (allowed under both readings) but not i-1:ssm:x:1111 (unknown), as the
+      // per-instance evaluation says, whichever comes first: one class for both would give one of them
+      // the other's answer
+      expect(report.principals[0]?.sshReachableInstances).toEqual(['mi-1']);
+      expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+    },
+  );
 });
 
 describe('instance tags whose keys differ only in case between instances', () => {
-  it.each([
-    ['i-1', 'i-2'],
-    ['i-2', 'i-1'],
-  ])('reads each instance’s own key under a condition key in any case, listed as %s, %s', (first, second) => {
-    // Given i-1 tagged Env=prod and i-2 tagged env=prod (EC2 tag keys are case-sensitive, so these are
-    // two key sets), i-3 untagged, and a grant on instances whose ssm:resourceTag/ENV is prod
-    const tag = (id: string) => ({
-      Key: id === 'i-1' ? 'Env' : 'env',
-      Value: 'prod',
-      ResourceId: id,
-      ResourceType: 'instance',
-    });
-    const s = taggedInstances([first, second, 'i-3'], [tag(first), tag(second)], {
-      RoleDetailList: [opsWith([sshWhere('prod', { StringEquals: { 'ssm:resourceTag/ENV': 'prod' } })])],
-    });
-    // When the account is audited
-    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
-    // Then the role reaches i-1 and i-2, not i-3: IAM matches condition keys without regard to case,
-    // so each tagged instance's tag, whatever the case of its key, is prod
-    expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1', 'i-2']);
-    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
-  });
+  it.each(bothOrders('i-1', 'i-2'))(
+    'reads each instance’s own key under a condition key in any case, listed as %s, %s',
+    (first, second) => {
+      // Given i-1 tagged Env=prod and i-2 tagged env=prod (EC2 tag keys are case-sensitive, so these are
+      // two key sets), i-3 untagged, and a grant on instances whose ssm:resourceTag/ENV is prod
+      const tag = (id: string) => ({
+        Key: id === 'i-1' ? 'Env' : 'env',
+        Value: 'prod',
+        ResourceId: id,
+        ResourceType: 'instance',
+      });
+      const s = taggedInstances([first, second, 'i-3'], [tag(first), tag(second)], {
+        RoleDetailList: [opsWith([sshWhere('prod', { StringEquals: { 'ssm:resourceTag/ENV': 'prod' } })])],
+      });
+      // When the account is audited
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      // Then the role reaches i-1 and i-2, not i-3: IAM matches condition keys without regard to case,
+      // so each tagged instance's tag, whatever the case of its key, is prod
+      expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1', 'i-2']);
+      expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+    },
+  );
 });
 
 describe('instance tags whose keys differ only in case on one instance', () => {
-  it.each([
-    ['Env', 'env'],
-    ['env', 'Env'],
-  ])(
+  it.each(bothOrders('Env', 'env'))(
     'reads neither value where the keys disagree, and the shared one where they agree, listed as %s, %s',
     (a, b) => {
       // Given i-1 tagged Env=prod and env=dev, i-2 tagged Env=prod and env=prod, i-3 tagged Env=prod
@@ -536,123 +536,123 @@ describe('instance tags whose keys differ only in case on one instance', () => {
 });
 
 describe('instance classes on hybrid nodes whose tag is unknown, one for want of its tags', () => {
-  it.each([
-    ['mi-1', 'mi-2'],
-    ['mi-2', 'mi-1'],
-  ])('keep apart a node whose tags were not read, listed as %s, %s', (first, second) => {
-    // Given mi-1, whose tags were not read, and mi-2, tagged env=prod and Env=dev (so IAM's
-    // ssm:resourceTag/env is unknown on it too), and a grant on every node, denied where env is not prod
-    const tag = (Key: string, Value: string) => ({
-      Key,
-      Value,
-      ResourceId: 'mi-2',
-      ResourceType: 'managed-instance',
-    });
-    const s = taggedInstances(
-      [first, second],
-      [tag('env', 'prod'), tag('Env', 'dev')],
-      {
+  it.each(bothOrders('mi-1', 'mi-2'))(
+    'keep apart a node whose tags were not read, listed as %s, %s',
+    (first, second) => {
+      // Given mi-1, whose tags were not read, and mi-2, tagged env=prod and Env=dev (so IAM's
+      // ssm:resourceTag/env is unknown on it too), and a grant on every node, denied where env is not prod
+      const tag = (Key: string, Value: string) => ({
+        Key,
+        Value,
+        ResourceId: 'mi-2',
+        ResourceType: 'managed-instance',
+      });
+      const s = taggedInstances(
+        [first, second],
+        [tag('env', 'prod'), tag('Env', 'dev')],
+        {
+          RoleDetailList: [
+            opsWith([
+              sshOn('nodes', 'arn:aws:ssm:*:*:managed-instance/*'),
+              {
+                PolicyName: 'prod',
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Deny',
+                      Action: 'ssm:StartSession',
+                      Resource: 'arn:aws:ssm:*:*:managed-instance/*',
+                      Condition: { StringNotEquals: { 'ssm:resourceTag/env': 'prod' } },
+                    },
+                  ],
+                },
+              },
+            ]),
+          ],
+        },
+        ['mi-2'],
+      );
+      // When the account is audited, conditional access accepted
+      const report = audit(s, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation: false });
+      // Then access is conditional on both, but only on mi-1 may some tags allow it outright (fail
+      // closed): whichever is listed first, mi-1 is exposed and mi-2 is not
+      const of = (id: string) => report.instances.find((i) => i.instanceId === id);
+      expect(of('mi-1')).toMatchObject({ compliance: 'NON_COMPLIANT', exposedTo: 1 });
+      expect(of('mi-2')).toMatchObject({ compliance: 'COMPLIANT', exposedTo: 0 });
+    },
+  );
+});
+
+describe('instance classes on instances each named by a literal ARN of its own', () => {
+  it.each(bothOrders('i-1', 'i-2'))(
+    'keeps instances named by different statements apart, listed as %s, %s',
+    (first, second) => {
+      // Given a role allowed i-1 by its literal ARN, and i-2 by its literal ARN only with MFA, and i-3 by
+      // neither
+      const s = taggedInstances([first, second, 'i-3'], [], {
         RoleDetailList: [
           opsWith([
-            sshOn('nodes', 'arn:aws:ssm:*:*:managed-instance/*'),
             {
-              PolicyName: 'prod',
+              PolicyName: 'literals',
               PolicyDocument: {
                 Version: '2012-10-17',
                 Statement: [
+                  { Effect: 'Allow', Action: 'ssm:StartSession', Resource: [SSH_DOCUMENT, instance('i-1')] },
                   {
-                    Effect: 'Deny',
+                    Effect: 'Allow',
                     Action: 'ssm:StartSession',
-                    Resource: 'arn:aws:ssm:*:*:managed-instance/*',
-                    Condition: { StringNotEquals: { 'ssm:resourceTag/env': 'prod' } },
+                    Resource: instance('i-2'),
+                    Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
                   },
                 ],
               },
             },
           ]),
         ],
-      },
-      ['mi-2'],
-    );
-    // When the account is audited, conditional access accepted
-    const report = audit(s, { ...DEFAULT_COMPLIANCE_POLICY, conditionalIsViolation: false });
-    // Then access is conditional on both, but only on mi-1 may some tags allow it outright (fail
-    // closed): whichever is listed first, mi-1 is exposed and mi-2 is not
-    const of = (id: string) => report.instances.find((i) => i.instanceId === id);
-    expect(of('mi-1')).toMatchObject({ compliance: 'NON_COMPLIANT', exposedTo: 1 });
-    expect(of('mi-2')).toMatchObject({ compliance: 'COMPLIANT', exposedTo: 0 });
-  });
-});
-
-describe('instance classes on instances each named by a literal ARN of its own', () => {
-  it.each([
-    ['i-1', 'i-2'],
-    ['i-2', 'i-1'],
-  ])('keeps instances named by different statements apart, listed as %s, %s', (first, second) => {
-    // Given a role allowed i-1 by its literal ARN, and i-2 by its literal ARN only with MFA, and i-3 by
-    // neither
-    const s = taggedInstances([first, second, 'i-3'], [], {
-      RoleDetailList: [
-        opsWith([
-          {
-            PolicyName: 'literals',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                { Effect: 'Allow', Action: 'ssm:StartSession', Resource: [SSH_DOCUMENT, instance('i-1')] },
-                {
-                  Effect: 'Allow',
-                  Action: 'ssm:StartSession',
-                  Resource: instance('i-2'),
-                  Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
-                },
-              ],
-            },
-          },
-        ]),
-      ],
-    });
-    // When the account is audited
-    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
-    // Then the role reaches i-1 outright and i-2 only under its condition, as the per-instance
-    // evaluation says, whichever comes first: one class for the two literals would give one of them
-    // the other's answer
-    expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1']);
-    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
-  });
+      });
+      // When the account is audited
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      // Then the role reaches i-1 outright and i-2 only under its condition, as the per-instance
+      // evaluation says, whichever comes first: one class for the two literals would give one of them
+      // the other's answer
+      expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1']);
+      expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+    },
+  );
 });
 
 describe('instance classes on a tag condition whose ARN value one tag matches strictly and another only broadly', () => {
-  it.each([
-    ['i-1', 'i-2'],
-    ['i-2', 'i-1'],
-  ])('keeps the strict match apart from the broad-only one, listed as %s, %s', (first, second) => {
-    // Given a grant on instances whose Owner tag is ArnLike arn:aws:iam:*:role/ops (five segments,
-    // its region * ends its segment): i-1's Owner arn:aws:iam:x:role/ops matches it strictly, i-2's
-    // (the role's ARN) only if that * runs past a colon, and i-3's (nobody) not at all
-    const value: Record<string, string> = {
-      'i-1': 'arn:aws:iam:x:role/ops',
-      'i-2': `arn:aws:iam::${ACCOUNT}:role/ops`,
-      'i-3': 'nobody',
-    };
-    const ids = [first, second, 'i-3'];
-    const owner = (id: string) => ({
-      Key: 'Owner',
-      Value: value[id],
-      ResourceId: id,
-      ResourceType: 'instance',
-    });
-    const s = taggedInstances(ids, ids.map(owner), {
-      RoleDetailList: [
-        opsWith([sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } })]),
-      ],
-    });
-    // When the account is audited
-    const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
-    // Then the role reaches i-1 (allowed under both readings) but not i-2 (unknown), as the
-    // per-instance evaluation says, whichever comes first: one class for both would give one of them
-    // the other's answer
-    expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1']);
-    expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
-  });
+  it.each(bothOrders('i-1', 'i-2'))(
+    'keeps the strict match apart from the broad-only one, listed as %s, %s',
+    (first, second) => {
+      // Given a grant on instances whose Owner tag is ArnLike arn:aws:iam:*:role/ops (five segments,
+      // its region * ends its segment): i-1's Owner arn:aws:iam:x:role/ops matches it strictly, i-2's
+      // (the role's ARN) only if that * runs past a colon, and i-3's (nobody) not at all
+      const value: Record<string, string> = {
+        'i-1': 'arn:aws:iam:x:role/ops',
+        'i-2': `arn:aws:iam::${ACCOUNT}:role/ops`,
+        'i-3': 'nobody',
+      };
+      const ids = [first, second, 'i-3'];
+      const owner = (id: string) => ({
+        Key: 'Owner',
+        Value: value[id],
+        ResourceId: id,
+        ResourceType: 'instance',
+      });
+      const s = taggedInstances(ids, ids.map(owner), {
+        RoleDetailList: [
+          opsWith([sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } })]),
+        ],
+      });
+      // When the account is audited
+      const report = audit(s, DEFAULT_COMPLIANCE_POLICY);
+      // Then the role reaches i-1 (allowed under both readings) but not i-2 (unknown), as the
+      // per-instance evaluation says, whichever comes first: one class for both would give one of them
+      // the other's answer
+      expect(report.principals[0]?.sshReachableInstances).toEqual(['i-1']);
+      expect(reportAsBruteForce(report)).toEqual(bruteForce(s));
+    },
+  );
 });
