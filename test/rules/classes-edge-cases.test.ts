@@ -100,6 +100,14 @@ const bothOrders = (a: string, b: string): [string, string][] => [
   [b, a],
 ];
 
+/** One tag of an instance, as tags.json lists it (a hybrid node's with ResourceType managed-instance). */
+const tagOn = (ResourceId: string, Key: string, Value: string) => ({
+  Key,
+  Value,
+  ResourceId,
+  ResourceType: ResourceId.startsWith('mi-') ? 'managed-instance' : 'instance',
+});
+
 /** The role `ops` holding these inline policies. */
 const opsWith = (RolePolicyList: readonly object[]) => ({ ...OPS, RolePolicyList });
 
@@ -244,12 +252,7 @@ describe('instance classes on a tag key with a space, read through a policy vari
     (first, second) => {
       // Given alice tagged "cost center" = A, instances tagged A and B, and a grant on instances whose
       // "cost center" tag is the principal's
-      const tag = (id: string) => ({
-        Key: 'cost center',
-        Value: id === 'i-1' ? 'A' : 'B',
-        ResourceId: id,
-        ResourceType: 'instance',
-      });
+      const tag = (id: string) => tagOn(id, 'cost center', id === 'i-1' ? 'A' : 'B');
       const s = taggedInstances([first, second], [tag(first), tag(second)], {
         UserDetailList: [
           {
@@ -282,12 +285,8 @@ describe('instance classes on a tag condition whose ARN value AWS documents two 
       // Given i-1 tagged with the role's ARN and i-2 with another value, and a grant on instances
       // whose Owner tag is ArnLike a five-segment pattern: only if its region * runs past a colon does
       // it match i-1's tag
-      const owner = (id: string) => ({
-        Key: 'Owner',
-        Value: id === 'i-1' ? `arn:aws:iam::${ACCOUNT}:role/ops` : 'nobody',
-        ResourceId: id,
-        ResourceType: 'instance',
-      });
+      const owner = (id: string) =>
+        tagOn(id, 'Owner', id === 'i-1' ? `arn:aws:iam::${ACCOUNT}:role/ops` : 'nobody');
       const s = taggedInstances([first, second], [owner(first), owner(second)], {
         RoleDetailList: [
           opsWith([sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } })]),
@@ -310,7 +309,7 @@ describe('instance classes on hybrid nodes whose tags were read and not read', (
       // grant on nodes tagged Team=red
       const s = taggedInstances(
         [first, second, 'mi-3'],
-        [{ Key: 'Team', Value: 'red', ResourceId: 'mi-3', ResourceType: 'managed-instance' }],
+        [tagOn('mi-3', 'Team', 'red')],
         {
           RoleDetailList: [
             opsWith([
@@ -374,7 +373,7 @@ describe('instance classes on a NotResource whose variable reads a tag', () => {
     (effect, first, second) => {
       // Given i-1 tagged Env and i-2 not, and a role allowed every document, and the instances
       // through the NotResource statement (an Allow) or through an Allow of their own (for a Deny)
-      const env = { Key: 'Env', Value: 'prod', ResourceId: 'i-1', ResourceType: 'instance' };
+      const env = tagOn('i-1', 'Env', 'prod');
       const instances = {
         Effect: 'Allow',
         Action: 'ssm:StartSession',
@@ -420,7 +419,7 @@ describe('instance classes on a tag variable before the resource segment', () =>
     (first, second) => {
       // Given i-1 tagged loc = "us-east-1:111122223333" (a colon in the value) and i-2 untagged, and a
       // grant on arn:aws:ec2:${aws:ResourceTag/loc}:instance/*, which i-1's tag makes its own ARN
-      const loc = { Key: 'loc', Value: `${REGION}:${ACCOUNT}`, ResourceId: 'i-1', ResourceType: 'instance' };
+      const loc = tagOn('i-1', 'loc', `${REGION}:${ACCOUNT}`);
       const s = taggedInstances([first, second], [loc], {
         RoleDetailList: [opsWith([sshOn('by-location', 'arn:aws:ec2:${aws:ResourceTag/loc}:instance/*')])],
       });
@@ -480,12 +479,7 @@ describe('instance tags whose keys differ only in case between instances', () =>
     (first, second) => {
       // Given i-1 tagged Env=prod and i-2 tagged env=prod (EC2 tag keys are case-sensitive, so these are
       // two key sets), i-3 untagged, and a grant on instances whose ssm:resourceTag/ENV is prod
-      const tag = (id: string) => ({
-        Key: id === 'i-1' ? 'Env' : 'env',
-        Value: 'prod',
-        ResourceId: id,
-        ResourceType: 'instance',
-      });
+      const tag = (id: string) => tagOn(id, id === 'i-1' ? 'Env' : 'env', 'prod');
       const s = taggedInstances([first, second, 'i-3'], [tag(first), tag(second)], {
         RoleDetailList: [opsWith([sshWhere('prod', { StringEquals: { 'ssm:resourceTag/ENV': 'prod' } })])],
       });
@@ -505,21 +499,15 @@ describe('instance tags whose keys differ only in case on one instance', () => {
     (a, b) => {
       // Given i-1 tagged Env=prod and env=dev, i-2 tagged Env=prod and env=prod, i-3 tagged Env=prod
       // only, and a grant on instances whose ssm:resourceTag/ENV is prod
-      const tag = (ResourceId: string, Key: string, Value: string) => ({
-        Key,
-        Value,
-        ResourceId,
-        ResourceType: 'instance',
-      });
       const value = (key: string, onI1: string) => (key === 'Env' ? 'prod' : onI1);
       const s = taggedInstances(
         ['i-1', 'i-2', 'i-3'],
         [
-          tag('i-1', a, value(a, 'dev')),
-          tag('i-1', b, value(b, 'dev')),
-          tag('i-2', a, 'prod'),
-          tag('i-2', b, 'prod'),
-          tag('i-3', 'Env', 'prod'),
+          tagOn('i-1', a, value(a, 'dev')),
+          tagOn('i-1', b, value(b, 'dev')),
+          tagOn('i-2', a, 'prod'),
+          tagOn('i-2', b, 'prod'),
+          tagOn('i-3', 'Env', 'prod'),
         ],
         {
           RoleDetailList: [opsWith([sshWhere('prod', { StringEquals: { 'ssm:resourceTag/ENV': 'prod' } })])],
@@ -541,15 +529,9 @@ describe('instance classes on hybrid nodes whose tag is unknown, one for want of
     (first, second) => {
       // Given mi-1, whose tags were not read, and mi-2, tagged env=prod and Env=dev (so IAM's
       // ssm:resourceTag/env is unknown on it too), and a grant on every node, denied where env is not prod
-      const tag = (Key: string, Value: string) => ({
-        Key,
-        Value,
-        ResourceId: 'mi-2',
-        ResourceType: 'managed-instance',
-      });
       const s = taggedInstances(
         [first, second],
-        [tag('env', 'prod'), tag('Env', 'dev')],
+        [tagOn('mi-2', 'env', 'prod'), tagOn('mi-2', 'Env', 'dev')],
         {
           RoleDetailList: [
             opsWith([
@@ -635,12 +617,7 @@ describe('instance classes on a tag condition whose ARN value one tag matches st
         'i-3': 'nobody',
       };
       const ids = [first, second, 'i-3'];
-      const owner = (id: string) => ({
-        Key: 'Owner',
-        Value: value[id],
-        ResourceId: id,
-        ResourceType: 'instance',
-      });
+      const owner = (id: string) => tagOn(id, 'Owner', value[id] as string);
       const s = taggedInstances(ids, ids.map(owner), {
         RoleDetailList: [
           opsWith([sshWhere('owned', { ArnLike: { 'ssm:resourceTag/Owner': 'arn:aws:iam:*:role/ops' } })]),
